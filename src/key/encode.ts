@@ -1,0 +1,413 @@
+/**
+ * The canonical key encoding: one byte string per value, the same in every process, Node
+ * version and machine. {@link hashKey} hashes it; nothing ever decodes it. KEY_FORMAT is
+ * hashed first, so a change of layout changes every key instead of colliding with old ones.
+ *
+ * ```
+ * key      := KEY_FORMAT(u8 = 1) varint(parts) value*
+ * value    := 0x00                      undefined
+ *           | 0x01                      null
+ *           | 0x02 | 0x03               false | true
+ *           | 0x04 f64                  number (LE; one NaN; -0 distinct from 0)
+ *           | 0x05 u8(neg) str(hex)     bigint, |v| in lowercase hex
+ *           | 0x06 str                  string
+ *           | 0x07 varint(n) item*      array; item := value | 0x08 (hole)
+ *           | 0x09 varint(n) (str value)*   plain object, keys sorted by UTF-16 code units
+ *           | 0x0a varint(n) (str value)*   null-prototype object, same
+ *           | 0x0b varint(n) entry*     Map; entry := value(key) value, entries sorted by bytes
+ *           | 0x0c varint(n) value*     Set, members sorted by their bytes
+ *           | 0x0d f64                  Date, getTime() (invalid = NaN)
+ *           | 0x0e str(source) str(flags)   RegExp (lastIndex ignored)
+ *           | 0x0f u8(type) varint(len) bytes          binary < 64 KiB, little-endian elements
+ *           | 0x10 u8(type) varint(len) digest16*      binary >= 64 KiB: per 256 KiB chunk the
+ *                                                      hasher's 16-byte digest of its bytes
+ *           | 0x11 str(name) str(message) (0x00 | 0x01 value(cause)) value(errors | undefined)
+ *                  varint(n) (str value)*   Error: own enumerable props; the stack is ignored
+ *           | 0x12 value                boxed primitive (new Number(1), Object(1n), ...)
+ *           | 0x13 str(name) varint(version) value(state)   registered class instance
+ *           | 0x14 str(name)            registered function
+ *           | 0x15 varint(d)            back-reference to the d-th enclosing container (cycles)
+ * str      := varint(UTF-16 length) WTF-8 bytes          (see writer.ts)
+ * ```
+ *
+ * Example: `hashKey({ b: 1, a: 'x' })` hashes
+ * `01 01 09 02 01 61 06 01 78 01 62 04 00 00 00 00 00 00 f0 3f`.
+ *
+ * Decisions:
+ * - Value semantics. Only the path to the root is remembered, so a shared (non-cyclic)
+ *   sub-value is encoded at each place it appears: `[o, o]` and `[{...o}, {...o}]` are equal.
+ *   A cycle becomes a back-reference counted in enclosing containers, which depends neither on
+ *   visit order nor on Map/Set insertion order: structurally equal cyclic graphs hash equal.
+ * - `{ a: undefined }` and `{}` differ, as do `[ , 1]` and `[undefined, 1]`: the function can
+ *   tell them apart (`'a' in o`), and a spurious miss is cheaper than a wrong hit.
+ * - Symbol-keyed and non-enumerable properties are ignored, as by `Object.keys`.
+ * - Built-ins only by their exact prototype: a subclass of Map is a class like any other and
+ *   must be registered. A Buffer and a Uint8Array with the same bytes differ (type byte).
+ */
+import { classOf, functionName } from '../codec/registry.js';
+import { KeepsakeError } from '../errors.js';
+import {
+  byte,
+  copyOut,
+  digestExternal,
+  ensure,
+  f64,
+  position,
+  raw,
+  seek,
+  str,
+  varint,
+} from './writer.js';
+
+/** The first byte of every encoding. Bump it when the layout above changes. */
+export const KEY_FORMAT = 1;
+/** Binary values at least this long are hashed in chunks instead of copied (`0x10`). */
+export const LARGE_BYTES = 64 * 1024;
+/** Chunk size of the `0x10` digests; part of the format. */
+export const CHUNK_BYTES = 256 * 1024;
+/** Containers nested deeper than this throw `ERR_TOO_DEEP` rather than overflow the stack. */
+export const MAX_DEPTH = 2000;
+
+const OBJECT = 0x09;
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
+/** The enclosing containers of the value being encoded, bottom first, and how each was entered. */
+const stack: unknown[] = [];
+const segs: unknown[] = [];
+let depth = 0;
+let base = 0;
+
+/** Encodes `parts` after the current write position; the caller restores state on throw. */
+export function encodeParts(parts: readonly unknown[]): void {
+  byte(KEY_FORMAT);
+  varint(parts.length);
+  for (let i = 0; i < parts.length; i++) {
+    segs[depth] = parts.length === 1 ? null : i;
+    value(parts[i]);
+  }
+}
+
+/** Saves the encoder's stack frame so a nested hashKey (from a getter or toState) is safe. */
+export function enter(): number {
+  const saved = base;
+  base = depth;
+  return saved;
+}
+
+/** Restores what {@link enter} saved, releasing references to the values encoded. */
+export function leave(saved: number): void {
+  for (let i = base; i < depth; i++) stack[i] = undefined;
+  depth = base;
+  base = saved;
+}
+
+function value(v: unknown): void {
+  switch (typeof v) {
+    case 'string':
+      byte(0x06);
+      str(v);
+      return;
+    case 'number':
+      byte(0x04);
+      f64(v);
+      return;
+    case 'boolean':
+      byte(v ? 0x03 : 0x02);
+      return;
+    case 'undefined':
+      byte(0x00);
+      return;
+    case 'bigint':
+      byte(0x05);
+      byte(v < 0n ? 1 : 0);
+      str((v < 0n ? -v : v).toString(16));
+      return;
+    case 'function': {
+      const name = functionName(v);
+      if (name === undefined) fail(v, 'an unregistered function', 'registerFunction(fn, name)');
+      byte(0x14);
+      str(name);
+      return;
+    }
+    case 'object':
+      if (v === null) byte(0x01);
+      else container(v);
+      return;
+    default:
+      fail(v, `a ${typeof v}`, 'pass a string instead');
+  }
+}
+
+function container(o: object): void {
+  for (let i = base; i < depth; i++) {
+    if (stack[i] === o) {
+      byte(0x15);
+      varint(depth - i);
+      return;
+    }
+  }
+  if (depth - base >= MAX_DEPTH) {
+    throw new KeepsakeError('ERR_TOO_DEEP', `value nested deeper than ${MAX_DEPTH} levels`, {
+      hint: 'pass a smaller `key` to memoize',
+    });
+  }
+  // No try/finally: on a throw, leave() unwinds the whole stack of this hashKey call.
+  stack[depth++] = o;
+  const proto: unknown = Object.getPrototypeOf(o);
+  if (proto === Array.prototype) array(o as unknown[]);
+  else if (proto === Object.prototype) {
+    byte(OBJECT);
+    fields(o);
+  } else if (proto === null) {
+    byte(0x0a);
+    fields(o);
+  } else builtinOrClass(o, proto as object);
+  stack[--depth] = undefined;
+}
+
+function array(a: unknown[]): void {
+  const n = a.length;
+  byte(0x07);
+  varint(n);
+  for (let i = 0; i < n; i++) {
+    const v = a[i];
+    segs[depth] = i;
+    if (v === undefined && !(i in a)) byte(0x08);
+    else value(v);
+  }
+}
+
+function fields(o: object): void {
+  const keys = Object.keys(o);
+  const n = keys.length;
+  // Insertion sort in place: keys are few and often already sorted, and the array is ours.
+  for (let i = 1; i < n; i++) {
+    const k = keys[i]!;
+    let j = i - 1;
+    if (keys[j]! <= k) continue;
+    while (j >= 0 && keys[j]! > k) {
+      keys[j + 1] = keys[j]!;
+      j--;
+    }
+    keys[j + 1] = k;
+  }
+  varint(n);
+  for (let i = 0; i < n; i++) {
+    const k = keys[i]!;
+    str(k);
+    segs[depth] = k;
+    value((o as Record<string, unknown>)[k]);
+  }
+}
+
+/** Encodes each member into the scratch, then rewrites them ordered by their bytes. */
+function sorted(count: number, each: (emit: () => void) => void): void {
+  varint(count);
+  const start = position();
+  const ends: number[] = [];
+  each(() => ends.push(position()));
+  if (count < 2) return;
+  const copy = copyOut(start, position());
+  const order = ends.map((_, i) => i);
+  const from = (i: number) => (i === 0 ? 0 : ends[i - 1]! - start);
+  order.sort((x, y) => {
+    const a0 = from(x);
+    const a1 = ends[x]! - start;
+    const b0 = from(y);
+    const b1 = ends[y]! - start;
+    const n = Math.min(a1 - a0, b1 - b0);
+    for (let i = 0; i < n; i++) {
+      const d = copy[a0 + i]! - copy[b0 + i]!;
+      if (d !== 0) return d;
+    }
+    return a1 - a0 - (b1 - b0);
+  });
+  seek(start);
+  for (const i of order) raw(copy.subarray(from(i), ends[i]! - start));
+}
+
+type Handler = (o: object) => void;
+
+const BINARY_TYPES: ReadonlyArray<[object, number]> = [
+  [ArrayBuffer.prototype, 1],
+  [DataView.prototype, 2],
+  [Buffer.prototype, 3],
+  [Uint8Array.prototype, 4],
+  [Int8Array.prototype, 5],
+  [Uint8ClampedArray.prototype, 6],
+  [Int16Array.prototype, 7],
+  [Uint16Array.prototype, 8],
+  [Int32Array.prototype, 9],
+  [Uint32Array.prototype, 10],
+  [Float32Array.prototype, 11],
+  [Float64Array.prototype, 12],
+  [BigInt64Array.prototype, 13],
+  [BigUint64Array.prototype, 14],
+  [SharedArrayBuffer.prototype, 15],
+];
+
+const builtins = new Map<unknown, Handler>([
+  [Map.prototype, (o) => mapOrSet(o as Map<unknown, unknown>, 0x0b)],
+  [Set.prototype, (o) => mapOrSet(o as Set<unknown>, 0x0c)],
+  [
+    Date.prototype,
+    (o) => {
+      byte(0x0d);
+      f64((o as Date).getTime());
+    },
+  ],
+  [
+    RegExp.prototype,
+    (o) => {
+      byte(0x0e);
+      str((o as RegExp).source);
+      str((o as RegExp).flags);
+    },
+  ],
+  [Number.prototype, (o) => boxed((o as number).valueOf())],
+  [String.prototype, (o) => boxed((o as string).valueOf())],
+  [Boolean.prototype, (o) => boxed((o as boolean).valueOf())],
+  [BigInt.prototype, (o) => boxed((o as bigint).valueOf())],
+]);
+for (const [proto, type] of BINARY_TYPES) builtins.set(proto, (o) => binary(o, type));
+for (const E of [
+  Error,
+  TypeError,
+  RangeError,
+  SyntaxError,
+  ReferenceError,
+  EvalError,
+  URIError,
+  AggregateError,
+]) {
+  builtins.set(E.prototype, (o) => error(o as Error));
+}
+
+function builtinOrClass(o: object, proto: object): void {
+  const handler = builtins.get(proto);
+  if (handler !== undefined) {
+    handler(o);
+    return;
+  }
+  const ctor: unknown = (proto as { constructor?: unknown }).constructor;
+  const entry = typeof ctor === 'function' ? classOf(ctor) : undefined;
+  if (entry === undefined) {
+    const name = typeof ctor === 'function' && ctor.name ? ctor.name : 'object';
+    fail(o, `an instance of unregistered class ${name}`, `registerClass(${name})`);
+  }
+  byte(0x13);
+  str(entry.name);
+  varint(entry.version);
+  segs[depth] = undefined;
+  const state = entry.plainState ? o : entry.toState(o);
+  if (state === o) {
+    // Own fields, encoded as toState's default copy would be: the instance stands in for
+    // the copy on the stack too, so back-reference distances match.
+    stack[depth++] = o;
+    byte(OBJECT);
+    fields(o);
+    stack[--depth] = undefined;
+  } else value(state);
+}
+
+function mapOrSet(o: Map<unknown, unknown> | Set<unknown>, tag: number): void {
+  byte(tag);
+  let i = 0;
+  if (o instanceof Map) {
+    sorted(o.size, (emit) => {
+      for (const [k, v] of o) {
+        segs[depth] = { mapKey: i };
+        value(k);
+        segs[depth] = { mapValue: i++ };
+        value(v);
+        emit();
+      }
+    });
+  } else {
+    sorted(o.size, (emit) => {
+      for (const v of o) {
+        segs[depth] = { setItem: i++ };
+        value(v);
+        emit();
+      }
+    });
+  }
+}
+
+function boxed(v: unknown): void {
+  byte(0x12);
+  value(v);
+}
+
+function error(e: Error): void {
+  byte(0x11);
+  str(String(e.name));
+  str(String(e.message));
+  segs[depth] = 'cause';
+  if (Object.hasOwn(e, 'cause')) {
+    byte(1);
+    value(e.cause);
+  } else byte(0);
+  segs[depth] = 'errors';
+  value(e instanceof AggregateError ? e.errors : undefined);
+  fields(e);
+}
+
+function binary(o: object, type: number): void {
+  const isView = ArrayBuffer.isView(o);
+  const bytes = isView
+    ? new Uint8Array(o.buffer, o.byteOffset, o.byteLength)
+    : new Uint8Array(o as ArrayBuffer);
+  const width = isView && !(o instanceof DataView) ? (o as Uint8Array).BYTES_PER_ELEMENT : 1;
+  const data = LITTLE_ENDIAN || width === 1 ? bytes : swapped(bytes, width);
+  const n = data.byteLength;
+  if (n < LARGE_BYTES) {
+    byte(0x0f);
+    byte(type);
+    varint(n);
+    raw(data);
+    return;
+  }
+  byte(0x10);
+  byte(type);
+  varint(n);
+  const chunks = Math.ceil(n / CHUNK_BYTES);
+  // Staging area for chunk copies sits past all the digests this value will write.
+  ensure(chunks * 16 + CHUNK_BYTES + 64);
+  const staging = position() + chunks * 16;
+  for (let at = 0; at < n; at += CHUNK_BYTES) {
+    digestExternal(data.subarray(at, Math.min(n, at + CHUNK_BYTES)), staging);
+  }
+}
+
+/** Big-endian hosts only: element bytes reversed so the key is the little-endian one. */
+function swapped(bytes: Uint8Array, width: number): Uint8Array {
+  const out = new Uint8Array(bytes.byteLength);
+  for (let i = 0; i < bytes.byteLength; i += width) {
+    for (let j = 0; j < width; j++) out[i + j] = bytes[i + width - 1 - j]!;
+  }
+  return out;
+}
+
+const IDENT = /^[A-Za-z_$][\w$]*$/;
+
+function pathTo(): string {
+  let p = '$';
+  for (let i = base; i <= depth; i++) {
+    const s = segs[i];
+    if (i === base && typeof s === 'number') p = `$[${s}]`;
+    else if (typeof s === 'number') p += `[${s}]`;
+    else if (typeof s === 'string') p += IDENT.test(s) ? `.${s}` : `[${JSON.stringify(s)}]`;
+    else if (s !== null && typeof s === 'object') {
+      const [kind, n] = Object.entries(s)[0] as [string, number];
+      p += `<${kind} ${n}>`;
+    }
+  }
+  return p;
+}
+
+function fail(_v: unknown, what: string, register: string): never {
+  throw new KeepsakeError('ERR_UNSERIALIZABLE', `cannot make a key of ${what} at ${pathTo()}`, {
+    hint: `${register} so it can be keyed, or pass \`key\` to memoize to choose what is hashed`,
+  });
+}
