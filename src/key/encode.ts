@@ -264,10 +264,10 @@ const builtins = new Map<unknown, Handler>([
       str((o as RegExp).flags);
     },
   ],
-  [Number.prototype, (o) => boxed((o as number).valueOf())],
-  [String.prototype, (o) => boxed((o as string).valueOf())],
-  [Boolean.prototype, (o) => boxed((o as boolean).valueOf())],
-  [BigInt.prototype, (o) => boxed((o as bigint).valueOf())],
+  [Number.prototype, (o) => boxed(Number.prototype.valueOf.call(o))],
+  [String.prototype, (o) => boxed(String.prototype.valueOf.call(o))],
+  [Boolean.prototype, (o) => boxed(Boolean.prototype.valueOf.call(o))],
+  [BigInt.prototype, (o) => boxed(BigInt.prototype.valueOf.call(o))],
 ]);
 for (const [proto, type] of BINARY_TYPES) builtins.set(proto, (o) => binary(o, type));
 for (const E of [
