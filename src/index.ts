@@ -14,6 +14,8 @@ export { isKeepsakeError, KeepsakeError } from './errors.js';
 export type { ChannelName } from './events.js';
 export { channels } from './events.js';
 export { canonicalKey, hashKey, ready } from './key/index.js';
+export type { AnyFunction, MemoizeDecorator, Memoized, MemoizeOptions } from './memoize.js';
+export { memoize } from './memoize.js';
 export type { MemoryStoreOptions } from './stores/memory-store.js';
 export { MemoryStore, memoryStore } from './stores/memory-store.js';
 export type {

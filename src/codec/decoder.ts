@@ -1,48 +1,7 @@
 import { Buffer } from 'node:buffer';
 import { KeepsakeError } from '../errors.js';
 import { swapBytes } from './encoder.js';
-import {
-  ERROR_KINDS,
-  T_ARRAY,
-  T_ARRAY_BUFFER,
-  T_BIG_INT,
-  T_BIG_INT64,
-  T_BOXED,
-  T_BUFFER,
-  T_CLASS,
-  T_DATA_VIEW,
-  T_DATE,
-  T_ERROR,
-  T_FALSE,
-  T_FIX_SHAPE,
-  T_FIX_SHAPE_MAX,
-  T_FLOAT64,
-  T_FUNCTION,
-  T_HOLE,
-  T_HOLES,
-  T_INT8,
-  T_INT16,
-  T_INT32,
-  T_MAP,
-  T_NULL,
-  T_NULL_PROTO,
-  T_OBJECT_NEW_SHAPE,
-  T_OBJECT_SHAPE,
-  T_REF,
-  T_REG_EXP,
-  T_SET,
-  T_STR8,
-  T_STR16,
-  T_STR32,
-  T_TRUE,
-  T_TYPED_ARRAY,
-  T_UINT8,
-  T_UINT16,
-  T_UINT32,
-  T_UNDEFINED,
-  T_UTF16,
-  TYPED_ARRAY_KINDS,
-} from './format.js';
+import { ERROR_KINDS, TYPED_ARRAY_KINDS } from './format.js';
 import type { DeserializeOptions } from './options.js';
 import { type ClassEntry, classNamed, functionNamed } from './registry.js';
 
@@ -62,6 +21,149 @@ const latin1Slice: Slicer =
   function (this: Buffer, start, end) {
     return this.toString('latin1', start, end);
   };
+
+const fromCharCode = String.fromCharCode;
+
+/** A short ASCII string in one call, without concatenation or a native slice call: these are
+ * most keys and field values, and the decoder's most frequent string shape. */
+function shortAscii(b: Uint8Array, s: number, n: number): string {
+  switch (n) {
+    case 0:
+      return '';
+    case 1:
+      return fromCharCode(b[s]!);
+    case 2:
+      return fromCharCode(b[s]!, b[s + 1]!);
+    case 3:
+      return fromCharCode(b[s]!, b[s + 1]!, b[s + 2]!);
+    case 4:
+      return fromCharCode(b[s]!, b[s + 1]!, b[s + 2]!, b[s + 3]!);
+    case 5:
+      return fromCharCode(b[s]!, b[s + 1]!, b[s + 2]!, b[s + 3]!, b[s + 4]!);
+    case 6:
+      return fromCharCode(b[s]!, b[s + 1]!, b[s + 2]!, b[s + 3]!, b[s + 4]!, b[s + 5]!);
+    case 7:
+      return fromCharCode(b[s]!, b[s + 1]!, b[s + 2]!, b[s + 3]!, b[s + 4]!, b[s + 5]!, b[s + 6]!);
+    case 8:
+      return fromCharCode(
+        b[s]!,
+        b[s + 1]!,
+        b[s + 2]!,
+        b[s + 3]!,
+        b[s + 4]!,
+        b[s + 5]!,
+        b[s + 6]!,
+        b[s + 7]!,
+      );
+    case 9:
+      return fromCharCode(
+        b[s]!,
+        b[s + 1]!,
+        b[s + 2]!,
+        b[s + 3]!,
+        b[s + 4]!,
+        b[s + 5]!,
+        b[s + 6]!,
+        b[s + 7]!,
+        b[s + 8]!,
+      );
+    case 10:
+      return fromCharCode(
+        b[s]!,
+        b[s + 1]!,
+        b[s + 2]!,
+        b[s + 3]!,
+        b[s + 4]!,
+        b[s + 5]!,
+        b[s + 6]!,
+        b[s + 7]!,
+        b[s + 8]!,
+        b[s + 9]!,
+      );
+    case 11:
+      return fromCharCode(
+        b[s]!,
+        b[s + 1]!,
+        b[s + 2]!,
+        b[s + 3]!,
+        b[s + 4]!,
+        b[s + 5]!,
+        b[s + 6]!,
+        b[s + 7]!,
+        b[s + 8]!,
+        b[s + 9]!,
+        b[s + 10]!,
+      );
+    case 12:
+      return fromCharCode(
+        b[s]!,
+        b[s + 1]!,
+        b[s + 2]!,
+        b[s + 3]!,
+        b[s + 4]!,
+        b[s + 5]!,
+        b[s + 6]!,
+        b[s + 7]!,
+        b[s + 8]!,
+        b[s + 9]!,
+        b[s + 10]!,
+        b[s + 11]!,
+      );
+    case 13:
+      return fromCharCode(
+        b[s]!,
+        b[s + 1]!,
+        b[s + 2]!,
+        b[s + 3]!,
+        b[s + 4]!,
+        b[s + 5]!,
+        b[s + 6]!,
+        b[s + 7]!,
+        b[s + 8]!,
+        b[s + 9]!,
+        b[s + 10]!,
+        b[s + 11]!,
+        b[s + 12]!,
+      );
+    case 14:
+      return fromCharCode(
+        b[s]!,
+        b[s + 1]!,
+        b[s + 2]!,
+        b[s + 3]!,
+        b[s + 4]!,
+        b[s + 5]!,
+        b[s + 6]!,
+        b[s + 7]!,
+        b[s + 8]!,
+        b[s + 9]!,
+        b[s + 10]!,
+        b[s + 11]!,
+        b[s + 12]!,
+        b[s + 13]!,
+      );
+    case 15:
+      return fromCharCode(
+        b[s]!,
+        b[s + 1]!,
+        b[s + 2]!,
+        b[s + 3]!,
+        b[s + 4]!,
+        b[s + 5]!,
+        b[s + 6]!,
+        b[s + 7]!,
+        b[s + 8]!,
+        b[s + 9]!,
+        b[s + 10]!,
+        b[s + 11]!,
+        b[s + 12]!,
+        b[s + 13]!,
+        b[s + 14]!,
+      );
+    default:
+      return '';
+  }
+}
 
 function corrupt(what: string): KeepsakeError {
   return new KeepsakeError('ERR_CORRUPT', `corrupt keepsake payload: ${what}`, {
@@ -85,9 +187,8 @@ export class Decoder {
   readonly end: number;
   readonly #refs: unknown[] = [];
   readonly #shapes: string[][] = [];
-  /** Per shape, an object with its keys in order: cloning it gives every object of the shape
-   * one hidden class up front, so filling it stores to existing properties. */
-  readonly #templates: Array<Record<string, unknown> | undefined> = [];
+  /** Per shape, the first object read with it: the clone source for the rest. */
+  readonly #firsts: Array<Record<string, unknown> | undefined> = [];
   readonly #classes: string[] = [];
   readonly #plainUnknown: boolean;
   #pending: Set<object> | undefined;
@@ -125,62 +226,63 @@ export class Decoder {
     if (t < 0x60) return this.#string(t - 0x40);
     if (t < 0x70) return this.#array(t - 0x60);
     if (t < 0x80) return 0x6f - t;
-    if (t >= T_FIX_SHAPE && t <= T_FIX_SHAPE_MAX) return this.#shaped(t - T_FIX_SHAPE);
+    if (t >= 0xc0 /* T_FIX_SHAPE */ && t <= 0xdf /* T_FIX_SHAPE_MAX */)
+      return this.#shaped(t - 0xc0 /* T_FIX_SHAPE */);
     switch (t) {
-      case T_UNDEFINED:
+      case 0x80 /* T_UNDEFINED */:
         return undefined;
-      case T_NULL:
+      case 0x81 /* T_NULL */:
         return null;
-      case T_FALSE:
+      case 0x82 /* T_FALSE */:
         return false;
-      case T_TRUE:
+      case 0x83 /* T_TRUE */:
         return true;
-      case T_UINT8:
+      case 0x8c /* T_UINT8 */:
         this.#need(1);
         return this.buf[this.pos++];
-      case T_UINT16:
+      case 0x8d /* T_UINT16 */:
         this.#need(2);
         this.pos += 2;
         return this.view.getUint16(this.pos - 2, true);
-      case T_UINT32:
+      case 0x8e /* T_UINT32 */:
         this.#need(4);
         this.pos += 4;
         return this.view.getUint32(this.pos - 4, true);
-      case T_INT8:
+      case 0x88 /* T_INT8 */:
         this.#need(1);
         return this.view.getInt8(this.pos++);
-      case T_INT16:
+      case 0x89 /* T_INT16 */:
         this.#need(2);
         this.pos += 2;
         return this.view.getInt16(this.pos - 2, true);
-      case T_INT32:
+      case 0x8a /* T_INT32 */:
         this.#need(4);
         this.pos += 4;
         return this.view.getInt32(this.pos - 4, true);
-      case T_FLOAT64:
+      case 0x8b /* T_FLOAT64 */:
         return this.#float64();
-      case T_STR8:
+      case 0x90 /* T_STR8 */:
         this.#need(1);
         return this.#string(this.buf[this.pos++]!);
-      case T_STR16:
+      case 0x91 /* T_STR16 */:
         this.#need(2);
         this.pos += 2;
         return this.#string(this.view.getUint16(this.pos - 2, true));
-      case T_STR32:
+      case 0x92 /* T_STR32 */:
         this.#need(4);
         this.pos += 4;
         return this.#string(this.view.getUint32(this.pos - 4, true));
-      case T_UTF16:
+      case 0x93 /* T_UTF16 */:
         return this.#utf16();
-      case T_ARRAY:
+      case 0x98 /* T_ARRAY */:
         return this.#array(this.varint());
-      case T_OBJECT_NEW_SHAPE:
+      case 0x99 /* T_OBJECT_NEW_SHAPE */:
         return this.#shaped(this.#newShape());
-      case T_OBJECT_SHAPE:
+      case 0x9a /* T_OBJECT_SHAPE */:
         return this.#shaped(this.varint());
-      case T_NULL_PROTO:
+      case 0x9b /* T_NULL_PROTO */:
         return this.#nullProto();
-      case T_REF:
+      case 0xb8 /* T_REF */:
         return this.#ref();
       default:
         return this.#other(t);
@@ -189,88 +291,95 @@ export class Decoder {
 
   #other(t: number): unknown {
     switch (t) {
-      case T_MAP:
+      case 0xa0 /* T_MAP */:
         return this.#map();
-      case T_SET:
+      case 0xa1 /* T_SET */:
         return this.#set();
-      case T_DATE: {
-        const date = new Date(this.#float64());
-        this.#refs.push(date);
-        return date;
-      }
-      case T_REG_EXP: {
-        const source = this.#expectString();
-        const flags = this.#expectString();
-        let re: RegExp;
-        try {
-          re = new RegExp(source, flags);
-        } catch (cause) {
-          throw new KeepsakeError('ERR_CORRUPT', 'corrupt keepsake payload: invalid RegExp', {
-            cause,
-          });
+      case 0xa2 /* T_DATE */:
+        {
+          const date = new Date(this.#float64());
+          this.#refs.push(date);
+          return date;
         }
-        this.#refs.push(re);
-        return re;
-      }
-      case T_BIG_INT64:
+      case 0xa3 /* T_REG_EXP */:
+        {
+          const source = this.#expectString();
+          const flags = this.#expectString();
+          let re: RegExp;
+          try {
+            re = new RegExp(source, flags);
+          } catch (cause) {
+            throw new KeepsakeError('ERR_CORRUPT', 'corrupt keepsake payload: invalid RegExp', {
+              cause,
+            });
+          }
+          this.#refs.push(re);
+          return re;
+        }
+      case 0xa4 /* T_BIG_INT64 */:
         this.#need(8);
         this.pos += 8;
         return this.view.getBigInt64(this.pos - 8, true);
-      case T_BIG_INT:
+      case 0xa5 /* T_BIG_INT */:
         return this.#bigint();
-      case T_BOXED: {
-        const inner = this.value();
-        if (
-          inner === null ||
-          inner === undefined ||
-          typeof inner === 'object' ||
-          typeof inner === 'function'
-        ) {
-          throw corrupt('a boxed value that is not a primitive');
+      case 0xa6 /* T_BOXED */:
+        {
+          const inner = this.value();
+          if (
+            inner === null ||
+            inner === undefined ||
+            typeof inner === 'object' ||
+            typeof inner === 'function'
+          ) {
+            throw corrupt('a boxed value that is not a primitive');
+          }
+          const boxed = Object(inner) as object;
+          this.#refs.push(boxed);
+          return boxed;
         }
-        const boxed = Object(inner) as object;
-        this.#refs.push(boxed);
-        return boxed;
-      }
-      case T_ERROR:
+      case 0xa7 /* T_ERROR */:
         return this.#error();
-      case T_ARRAY_BUFFER: {
-        const bytes = this.#rawBytes();
-        const ab = new ArrayBuffer(bytes.length);
-        new Uint8Array(ab).set(bytes);
-        this.#refs.push(ab);
-        return ab;
-      }
-      case T_DATA_VIEW: {
-        const bytes = this.#rawBytes();
-        const dv = new DataView(new ArrayBuffer(bytes.length));
-        new Uint8Array(dv.buffer).set(bytes);
-        this.#refs.push(dv);
-        return dv;
-      }
-      case T_BUFFER: {
-        const bytes = this.#rawBytes();
-        const out = Buffer.allocUnsafe(bytes.length);
-        out.set(bytes);
-        this.#refs.push(out);
-        return out;
-      }
-      case T_TYPED_ARRAY:
-        return this.#typedArray();
-      case T_CLASS:
-        return this.#instance();
-      case T_FUNCTION: {
-        const name = this.#expectString();
-        const fn = functionNamed(name);
-        if (fn === undefined) {
-          throw new KeepsakeError(
-            'ERR_UNKNOWN_FUNCTION',
-            `the stored value refers to function "${name}", which is not registered`,
-            { hint: `call registerFunction(fn, '${name}') before loading` },
-          );
+      case 0xa8 /* T_ARRAY_BUFFER */:
+        {
+          const bytes = this.#rawBytes();
+          const ab = new ArrayBuffer(bytes.length);
+          new Uint8Array(ab).set(bytes);
+          this.#refs.push(ab);
+          return ab;
         }
-        return fn;
-      }
+      case 0xaa /* T_DATA_VIEW */:
+        {
+          const bytes = this.#rawBytes();
+          const dv = new DataView(new ArrayBuffer(bytes.length));
+          new Uint8Array(dv.buffer).set(bytes);
+          this.#refs.push(dv);
+          return dv;
+        }
+      case 0xab /* T_BUFFER */:
+        {
+          const bytes = this.#rawBytes();
+          const out = Buffer.allocUnsafe(bytes.length);
+          out.set(bytes);
+          this.#refs.push(out);
+          return out;
+        }
+      case 0xa9 /* T_TYPED_ARRAY */:
+        return this.#typedArray();
+      case 0xac /* T_CLASS */:
+        return this.#instance();
+      case 0xb0 /* T_FUNCTION */:
+        {
+          const name = this.#expectString();
+          const fn = functionNamed(name);
+          if (fn === undefined) {
+            throw new KeepsakeError(
+              'ERR_UNKNOWN_FUNCTION',
+              `the stored value refers to function "${name}", which is not registered`,
+              { hint: `call registerFunction(fn, '${name}') before loading` },
+            );
+          }
+          return fn;
+        }
       default:
         throw corrupt(`unknown tag 0x${t.toString(16)}`);
     }
@@ -288,14 +397,11 @@ export class Decoder {
     const end = start + n;
     this.pos = end;
     const buf = this.buf;
-    if (n < 8) {
-      let s = '';
-      for (let i = start; i < end; i++) {
-        const c = buf[i]!;
-        if (c >= 0x80) return utf8Slice.call(buf, start, end);
-        s += String.fromCharCode(c);
-      }
-      return s;
+    if (n < 16) {
+      let high = 0;
+      for (let i = start; i < end; i++) high |= buf[i]!;
+      if (high >= 0x80) return utf8Slice.call(buf, start, end);
+      return shortAscii(buf, start, n);
     }
     for (let i = start; i < end; i++) {
       if (buf[i]! >= 0x80) return utf8Slice.call(buf, start, end);
@@ -327,10 +433,10 @@ export class Decoder {
     const buf = this.buf;
     while (a.length < len) {
       const t = buf[this.pos];
-      if (t === T_HOLE) {
+      if (t === 0x84 /* T_HOLE */) {
         this.pos++;
         a.length++;
-      } else if (t === T_HOLES) {
+      } else if (t === 0x85 /* T_HOLES */) {
         this.pos++;
         const count = this.varint();
         if (count > len - a.length) throw corrupt('holes past the array length');
@@ -351,15 +457,22 @@ export class Decoder {
   #shaped(id: number): Record<string, unknown> {
     const keys = this.#shapes[id];
     if (keys === undefined) throw corrupt('unknown object shape');
-    let template = this.#templates[id];
-    if (template === undefined) {
-      template = {};
-      for (const key of keys) defineField(template, key, undefined);
-      this.#templates[id] = template;
-    }
-    const obj = { ...template };
+    // The first object of a shape is built key by key; later ones clone it, which gives them
+    // its hidden class in one step, and then overwrite the values in place.
+    const first = this.#firsts[id];
+    const obj: Record<string, unknown> = first === undefined ? {} : { ...first };
     this.#refs.push(obj);
-    for (let i = 0; i < keys.length; i++) obj[keys[i]!] = this.value();
+    if (first === undefined) {
+      for (let i = 0; i < keys.length; i++) {
+        const key = keys[i]!;
+        if (key === '__proto__') defineField(obj, key, this.value());
+        else obj[key] = this.value();
+      }
+      this.#firsts[id] = obj;
+    } else {
+      // Own `__proto__` data properties came along with the clone: plain assignment hits them.
+      for (let i = 0; i < keys.length; i++) obj[keys[i]!] = this.value();
+    }
     return obj;
   }
 
@@ -379,9 +492,10 @@ export class Decoder {
     if (this.pos >= this.end) throw corrupt('unexpected end');
     const t = this.buf[this.pos++]!;
     let id: number;
-    if (t >= T_FIX_SHAPE && t <= T_FIX_SHAPE_MAX) id = t - T_FIX_SHAPE;
-    else if (t === T_OBJECT_SHAPE) id = this.varint();
-    else if (t === T_OBJECT_NEW_SHAPE) id = this.#newShape();
+    if (t >= 0xc0 /* T_FIX_SHAPE */ && t <= 0xdf /* T_FIX_SHAPE_MAX */)
+      id = t - 0xc0 /* T_FIX_SHAPE */;
+    else if (t === 0x9a /* T_OBJECT_SHAPE */) id = this.varint();
+    else if (t === 0x99 /* T_OBJECT_NEW_SHAPE */) id = this.#newShape();
     else throw corrupt('expected an object');
     if (register) this.#refs.push(obj);
     return this.#fill(id, obj);

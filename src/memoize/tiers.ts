@@ -1,0 +1,47 @@
+import { diskStore } from '../stores/disk-store.js';
+import { memoryStore } from '../stores/memory-store.js';
+import type { Store } from '../stores/store.js';
+import type { MemoizeOptions } from './options.js';
+
+/** The memory tier's default entry bound when `memory` gives none. */
+const DEFAULT_MEMORY_MAX = 10_000;
+
+/**
+ * The tiers a memoized function uses: `tiers` as given, or a memory tier (unless
+ * `memory: false`) above a disk tier (when `disk` is set).
+ *
+ * @example
+ * ```ts
+ * resolveTiers({ disk: { maxBytes: 2 ** 30, lock: true } }); // memory + disk, with leases
+ * ```
+ */
+export function resolveTiers(options: MemoizeOptions): {
+  tiers: Store[];
+  lock: boolean;
+} {
+  if (options.tiers !== undefined) return { tiers: options.tiers, lock: false };
+  const tiers: Store[] = [];
+  if (options.memory !== false) {
+    const { max, maxBytes } = options.memory ?? {};
+    tiers.push(
+      memoryStore({
+        ...(options.now === undefined ? {} : { now: options.now }),
+        ...(max !== undefined || maxBytes === undefined ? { max: max ?? DEFAULT_MEMORY_MAX } : {}),
+        ...(maxBytes === undefined ? {} : { maxBytes }),
+      }),
+    );
+  }
+  const disk = options.disk;
+  if (disk) {
+    const { dir, maxBytes, lock } = disk === true ? {} : disk;
+    tiers.push(
+      diskStore({
+        ...(options.now === undefined ? {} : { now: options.now }),
+        ...(dir === undefined ? {} : { dir }),
+        ...(maxBytes === undefined ? {} : { maxBytes }),
+      }),
+    );
+    return { tiers, lock: lock === true };
+  }
+  return { tiers, lock: false };
+}
