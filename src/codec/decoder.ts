@@ -463,11 +463,7 @@ export class Decoder {
     const obj: Record<string, unknown> = first === undefined ? {} : { ...first };
     this.#refs.push(obj);
     if (first === undefined) {
-      for (let i = 0; i < keys.length; i++) {
-        const key = keys[i]!;
-        if (key === '__proto__') defineField(obj, key, this.value());
-        else obj[key] = this.value();
-      }
+      this.#assign(obj, keys);
       this.#firsts[id] = obj;
     } else {
       // Own `__proto__` data properties came along with the clone: plain assignment hits them.
@@ -479,9 +475,16 @@ export class Decoder {
   #fill(id: number, obj: Record<string, unknown>): Record<string, unknown> {
     const keys = this.#shapes[id];
     if (keys === undefined) throw corrupt('unknown object shape');
+    return this.#assign(obj, keys);
+  }
+
+  /** Sets `keys` on `obj` from the next values. A key found anywhere on the prototype chain
+   * (`__proto__`, `toString`, a setter someone put on Object.prototype) is defined instead,
+   * so loading never calls an inherited setter. */
+  #assign(obj: Record<string, unknown>, keys: string[]): Record<string, unknown> {
     for (let i = 0; i < keys.length; i++) {
       const key = keys[i]!;
-      if (key === '__proto__') defineField(obj, key, this.value());
+      if (key in obj) defineField(obj, key, this.value());
       else obj[key] = this.value();
     }
     return obj;
@@ -638,11 +641,11 @@ export class Decoder {
     const kind = ERROR_KINDS[this.buf[this.pos++]!];
     if (kind === undefined) throw corrupt('unknown error kind');
     const hasClass = this.buf[this.pos++];
-    let proto = kind.prototype as object;
+    let newTarget: Function = kind;
     if (hasClass === 1) {
       const name = this.#className();
       const entry = classNamed(name);
-      if (entry !== undefined) proto = entry.ctor.prototype as object;
+      if (entry !== undefined) newTarget = entry.ctor;
       else if (!this.#plainUnknown) throw this.#unknownClass(name);
     } else if (hasClass !== 0) throw corrupt('bad error class flag');
     this.#need(1);
@@ -650,7 +653,11 @@ export class Decoder {
     const name = this.#expectString();
     const message = flags & 1 ? this.#expectString() : undefined;
     const stack = flags & 2 ? this.#expectString() : undefined;
-    const err = Object.create(proto) as Error;
+    // A real Error (isNativeError, [object Error]) with the registered prototype, made without
+    // running any user constructor: Reflect.construct only takes newTarget's prototype.
+    const err = Reflect.construct(kind, kind === AggregateError ? [[]] : [], newTarget) as Error;
+    delete (err as { stack?: string }).stack;
+    delete (err as { errors?: unknown }).errors;
     this.#refs.push(err);
     if (message !== undefined) defineField(err, 'message', message, false);
     if (stack !== undefined) defineField(err, 'stack', stack, false);

@@ -97,11 +97,25 @@ export function seal(blob: Buffer, code: number, level: number | undefined): Buf
   blob.set(MAGIC, 0);
   blob[12] = FORMAT_VERSION;
   blob[13] = code;
-  blob[14] = 0;
-  blob[15] = 0;
   blob.writeUInt32LE(length, 16);
+  blob.writeUInt16LE(headerCheck(blob, 0), 14);
   blob.writeBigUInt64LE(hasher.h64Raw(blob.subarray(12)), 4);
   return blob;
+}
+
+/**
+ * Fletcher-16 of the header fields a reader trusts before the checksum can be verified
+ * (format, flags, length: bytes 12, 13 and 16..19). In a record file it tells a damaged length
+ * field, which must be reported, from a record torn by a crash, which may be dropped.
+ */
+function headerCheck(bytes: Uint8Array, at: number): number {
+  let a = 0;
+  let b = 0;
+  for (const i of [12, 13, 16, 17, 18, 19]) {
+    a = (a + bytes[at + i]!) % 255;
+    b = (b + a) % 255;
+  }
+  return (b << 8) | a;
 }
 
 /** Where a verified payload lies: in the input itself, or in a decompressed copy. */
@@ -129,6 +143,11 @@ export function blobLength(bytes: Uint8Array, at: number): number {
       { hint: 'upgrade keepsake to read values written by a newer version' },
     );
   }
+  if ((bytes[at + 14]! | (bytes[at + 15]! << 8)) !== headerCheck(bytes, at)) {
+    throw new KeepsakeError('ERR_CORRUPT', 'corrupt keepsake blob: damaged header', {
+      hint: 'the bytes were damaged; recompute or restore them',
+    });
+  }
   const length =
     (bytes[at + 16]! | (bytes[at + 17]! << 8) | (bytes[at + 18]! << 16)) +
     bytes[at + 19]! * 0x1000000;
@@ -148,7 +167,7 @@ export function open(bytes: Uint8Array, at: number, length: number): Payload {
     });
   }
   const code = bytes[at + 13]!;
-  if (code >= COMPRESSION_NAMES.length || bytes[at + 14] !== 0 || bytes[at + 15] !== 0) {
+  if (code >= COMPRESSION_NAMES.length) {
     throw new KeepsakeError('ERR_FORMAT', `unknown keepsake flags 0x${code.toString(16)}`, {
       hint: 'upgrade keepsake to read values written by a newer version',
     });

@@ -7,7 +7,9 @@
  * 4       8     checksum   xxh64 (seed 0) of bytes 12..end: header fields and payload (u64 LE)
  * 12      1     format     1 (FORMAT_VERSION); a reader refuses any newer format (ERR_FORMAT)
  * 13      1     flags      bits 0-2 compression: 0 none, 1 gzip, 2 deflate, 3 brotli; rest 0
- * 14      2     reserved   0
+ * 14      2     check      Fletcher-16 of bytes 12, 13, 16..19 (u16 LE): a damaged length is
+ *                            told apart from a record torn by a crash before the checksum can be
+ *                            verified
  * 16      4     length     byte length of the payload as stored (u32 little-endian)
  * 20      ...   payload    compressed: varint raw length, then the compressed stream
  * ```
@@ -15,7 +17,7 @@
  * Bytes 0..13 keep this layout in every future format, so any version can tell magic and
  * format apart before it trusts anything else.
  *
- * Example: `serialize(1)` is `cb 4b 53 4b <8 checksum bytes> 01 00 00 00 01 00 00 00 01`.
+ * Example: `serialize(1)` is `cb 4b 53 4b 94 0e 91 2c 69 da 89 cd 01 00 02 0a 01 00 00 00 01`.
  *
  * A record file (`openRecordWriter`) is envelopes one after another, so each record carries its
  * own length and checksum and a torn tail is recognised by a short header or payload.

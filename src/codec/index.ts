@@ -1,5 +1,5 @@
-export { dumpFile, dumpFileSync, loadFile, loadFileSync } from './files.js';
 export type { DumpFileOptions } from './files.js';
+export { dumpFile, dumpFileSync, loadFile, loadFileSync } from './files.js';
 export type { Compression, DeserializeOptions, SerializeOptions } from './options.js';
 export type { ReadRecordsOptions, RecordWriter, RecordWriterOptions } from './records.js';
 export { openRecordWriter, readRecords } from './records.js';

@@ -6,7 +6,7 @@ import { blobLength, compressionCode, seal } from './envelope.js';
 import { ioError } from './files.js';
 import { HEADER_SIZE } from './format.js';
 import type { DeserializeOptions, SerializeOptions } from './options.js';
-import { decodePayload, encodePayload } from './serialize.js';
+import { checkDeserializeOptions, decodePayload, encodePayload } from './serialize.js';
 
 /**
  * Appends values to a record file one after another, like repeated `pickle.dump` calls on one
@@ -115,19 +115,29 @@ function tornError(file: string, offset: number): KeepsakeError {
  * for await (const row of readRecords<Row>('rows.ksr')) total += row.amount;
  * ```
  */
-export async function* readRecords<T = unknown>(
+export function readRecords<T = unknown>(
   file: string,
   options?: ReadRecordsOptions,
 ): AsyncIterableIterator<T> {
+  // Checked here, not inside the generator: bad options fail at the call, not at first next().
   const onTorn = options?.onTornTail ?? 'ignore';
   if (onTorn !== 'ignore' && onTorn !== 'error' && onTorn !== 'truncate') {
     throw new KeepsakeError('ERR_OPTIONS', `unknown onTornTail "${String(onTorn)}"`, {
       hint: "use 'ignore', 'error' or 'truncate'",
     });
   }
+  checkDeserializeOptions(options);
+  return records<T>(file, onTorn, options);
+}
+
+async function* records<T>(
+  file: string,
+  onTorn: 'error' | 'truncate' | 'ignore',
+  options: ReadRecordsOptions | undefined,
+): AsyncIterableIterator<T> {
   let handle: fsp.FileHandle;
   try {
-    handle = await fsp.open(file, 'r');
+    handle = await fsp.open(file, onTorn === 'truncate' ? 'r+' : 'r');
   } catch (cause) {
     throw ioError('reading', file, cause);
   }
@@ -168,7 +178,13 @@ export async function* readRecords<T = unknown>(
         const error = tornError(file, good);
         publish('error', () => ({ op: 'readRecords', file, offset: good, error }));
         if (onTorn === 'error') throw error;
-        if (onTorn === 'truncate') await handle.truncate(good);
+        if (onTorn === 'truncate') {
+          try {
+            await handle.truncate(good);
+          } catch (cause) {
+            throw ioError('truncating', file, cause);
+          }
+        }
         return;
       }
       yield value as T;

@@ -80,6 +80,7 @@ export function encodePayload(value: unknown): Buffer {
  * ```
  */
 export function deserialize<T = unknown>(bytes: Uint8Array, options?: DeserializeOptions): T {
+  if (options !== undefined) checkDeserializeOptions(options);
   if (!(bytes instanceof Uint8Array)) {
     throw new KeepsakeError('ERR_OPTIONS', 'deserialize expects a Uint8Array or Buffer', {
       hint: 'pass the bytes serialize() returned, or a Buffer read from a file',
@@ -95,6 +96,16 @@ export function deserialize<T = unknown>(bytes: Uint8Array, options?: Deserializ
     );
   }
   return decodePayload(bytes, 0, length, options) as T;
+}
+
+/** Rejects option values that cannot work, at the call. Internal. */
+export function checkDeserializeOptions(options: DeserializeOptions | undefined): void {
+  const mode = options?.unknownClass;
+  if (mode !== undefined && mode !== 'error' && mode !== 'plain') {
+    throw new KeepsakeError('ERR_OPTIONS', `unknown unknownClass "${String(mode)}"`, {
+      hint: "use 'error' (the default) or 'plain'",
+    });
+  }
 }
 
 /** Decodes the verified blob at `bytes[at..at+length)`. Internal. */
