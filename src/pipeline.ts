@@ -1,0 +1,369 @@
+import fsp from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { dumpFile, loadFile, openRecordWriter, readRecords } from './codec/index.js';
+import { KeepsakeError } from './errors.js';
+import { hashKey } from './key/index.js';
+import {
+  holderIsGone,
+  StepFiles,
+  type StepRecord,
+  tryLock,
+  unlock,
+} from './pipeline/step-files.js';
+
+/**
+ * Options of {@link pipeline}.
+ *
+ * @example
+ * ```ts
+ * const run = pipeline({ dir: '.checkpoints', name: 'nightly' });
+ * ```
+ */
+export interface PipelineOptions {
+  /** The folder checkpoints live in; created if missing. Several runs and processes may share it. */
+  dir: string;
+  /** The pipeline's name: several pipelines can share `dir`. @default 'default' */
+  name?: string;
+}
+
+/** Options of `pipeline.step`. */
+export interface StepOptions {
+  /** Values the step depends on (file names, parameters, earlier steps' results): a change
+   * reruns the step. @default [] */
+  inputs?: unknown[];
+  /** Bump to rerun the step after changing its code. @default none */
+  version?: string | number;
+}
+
+/** Options of `pipeline.each`. */
+export interface EachOptions<I> {
+  /** What identifies an item across runs; results are matched by it. @default its index */
+  key?: (item: I, index: number) => unknown;
+  /** Bump to redo every item after changing `fn`. @default none */
+  version?: string | number;
+  /** How many items an async `fn` works on at once; results still come in input order.
+   * @default 1 */
+  concurrency?: number;
+}
+
+/** One step as `status()` reports it. Times are epoch ms. */
+export interface StepStatus {
+  name: string;
+  state: 'done' | 'running' | 'failed' | 'pending';
+  startedAt?: number;
+  finishedAt?: number;
+  durationMs?: number;
+  /** Size of the stored checkpoint, bytes. */
+  bytes?: number;
+  /** Items recorded, for `each` steps. */
+  items?: number;
+  /** Fingerprint of the step's inputs and version. */
+  inputs?: string;
+}
+
+/** A checkpointed pipeline; create it with {@link pipeline}. */
+export interface Pipeline {
+  /** Runs `fn` unless a checkpoint with the same name, version and inputs exists, and returns
+   * the stored result if so. A throw or a crash leaves no checkpoint. */
+  step<T>(name: string, fn: () => T | Promise<T>, options?: StepOptions): Promise<T>;
+  /** Maps `fn` over `items`, recording each result as it completes; a rerun after a crash
+   * skips recorded items and yields every result in input order. */
+  each<I, O>(
+    name: string,
+    items: Iterable<I> | AsyncIterable<I>,
+    fn: (item: I, index: number) => O | Promise<O>,
+    options?: EachOptions<I>,
+  ): AsyncIterableIterator<O>;
+  /** Every step this folder knows, with its state. */
+  status(): Promise<StepStatus[]>;
+  /** Forgets one step's checkpoints, or every step's. */
+  reset(step?: string): Promise<void>;
+}
+
+const POLL_MS = 50;
+
+function checkName(name: unknown, what: string): asserts name is string {
+  if (typeof name !== 'string' || name === '') {
+    throw new KeepsakeError('ERR_OPTIONS', `${what} needs a non-empty name`, {
+      hint: "e.g. run.step('load', () => ...)",
+    });
+  }
+}
+
+function record(kind: 'step' | 'each', fingerprint: string, inputs: string): StepRecord {
+  return {
+    state: 'running',
+    kind,
+    fingerprint,
+    inputs,
+    startedAt: Date.now(),
+    pid: process.pid,
+    host: os.hostname(),
+  };
+}
+
+/**
+ * Checkpointed pipeline steps: a crashed or rerun data pipeline resumes where it stopped, and
+ * a step reruns only when its name, version or inputs change.
+ *
+ * @example
+ * ```ts
+ * import { pipeline } from 'keepsake';
+ *
+ * const run = pipeline({ dir: '.checkpoints', name: 'report' });
+ * const rows = await run.step('load', () => loadCsv('sales.csv'), { inputs: ['sales.csv'] });
+ * const clean = await run.step('clean', () => rows.filter(valid), { inputs: [rows] });
+ * for await (const scored of run.each('score', clean, (row) => score(row), { key: (r) => r.id })) {
+ *   write(scored);
+ * }
+ * ```
+ */
+export function pipeline(options: PipelineOptions): Pipeline {
+  if (typeof options !== 'object' || options === null || typeof options.dir !== 'string') {
+    throw new KeepsakeError('ERR_OPTIONS', 'pipeline needs { dir }', {
+      hint: "e.g. pipeline({ dir: '.checkpoints' })",
+    });
+  }
+  const name = options.name ?? 'default';
+  checkName(name, 'pipeline');
+  const root = path.join(options.dir, encodeURIComponent(name));
+
+  /** Waits until this process holds the step's lock, or another process's checkpoint shows. */
+  async function lockOrCheckpoint(files: StepFiles, fingerprint: string): Promise<boolean> {
+    for (;;) {
+      const status = await files.readStatus();
+      if (status?.state === 'done' && status.fingerprint === fingerprint) return false;
+      if (await tryLock(files)) return true;
+      await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+    }
+  }
+
+  async function step<T>(
+    stepName: string,
+    fn: () => T | Promise<T>,
+    stepOptions: StepOptions = {},
+  ): Promise<T> {
+    checkName(stepName, 'step');
+    if (typeof fn !== 'function') {
+      throw new KeepsakeError('ERR_OPTIONS', `step "${stepName}" needs a function`, {
+        hint: "e.g. run.step('load', () => load())",
+      });
+    }
+    const inputs = hashKey(stepOptions.inputs ?? []);
+    const fingerprint = hashKey('step', name, stepName, stepOptions.version ?? null, inputs);
+    const files = new StepFiles(root, stepName);
+    const stored = await loadDone<T>(files, fingerprint);
+    if (stored.found) return stored.value;
+    if (!(await lockOrCheckpoint(files, fingerprint))) {
+      const again = await loadDone<T>(files, fingerprint);
+      if (again.found) return again.value;
+    }
+    try {
+      const started = record('step', fingerprint, inputs);
+      await files.writeStatus(started);
+      let value: T;
+      try {
+        value = await fn();
+      } catch (err) {
+        await files.writeStatus({ ...started, state: 'failed', error: String(err) });
+        throw err;
+      }
+      const file = files.result(fingerprint);
+      await dumpFile(file, value);
+      const { size } = await fsp.stat(file);
+      const finishedAt = Date.now();
+      await files.writeStatus({
+        ...started,
+        state: 'done',
+        finishedAt,
+        durationMs: finishedAt - started.startedAt,
+        bytes: size,
+      });
+      await files.prune(fingerprint);
+      return value;
+    } finally {
+      unlock(files);
+    }
+  }
+
+  async function* each<I, O>(
+    stepName: string,
+    items: Iterable<I> | AsyncIterable<I>,
+    fn: (item: I, index: number) => O | Promise<O>,
+    eachOptions: EachOptions<I> = {},
+  ): AsyncIterableIterator<O> {
+    const concurrency = eachOptions.concurrency ?? 1;
+    const inputs = hashKey(eachOptions.version ?? null);
+    const fingerprint = hashKey('each', name, stepName, eachOptions.version ?? null);
+    const files = new StepFiles(root, stepName);
+    await lockOrCheckpoint(files, '');
+    try {
+      const started = record('each', fingerprint, inputs);
+      await files.writeStatus(started);
+      await files.prune(fingerprint);
+      const file = files.records(fingerprint);
+      const keyOf = (item: I, index: number) =>
+        hashKey(eachOptions.key ? eachOptions.key(item, index) : index);
+      // Done items are read back in lockstep with the input: the record file is in input
+      // order, so memory stays bounded however many items there are.
+      const done = (await exists(file))
+        ? readRecords<[string, O]>(file, { onTornTail: 'truncate' })
+        : undefined;
+      const source = toAsync(items)[Symbol.asyncIterator]();
+      let index = 0;
+      let kept = 0;
+      let cut = false;
+      const pendingFirst: Array<{ item: I; index: number }> = [];
+      if (done !== undefined) {
+        for (;;) {
+          const next = await source.next();
+          if (next.done) {
+            // The input ended: records past it belong to an older, longer input.
+            cut = !(await done.next()).done;
+            break;
+          }
+          const recorded = await done.next();
+          const key = keyOf(next.value, index);
+          if (recorded.done || recorded.value[0] !== key) {
+            // A changed item: it and everything after it are recomputed in the new order.
+            cut = !recorded.done;
+            pendingFirst.push({ item: next.value, index: index++ });
+            break;
+          }
+          kept += 1;
+          index++;
+          yield recorded.value[1];
+        }
+        await done.return?.();
+      }
+      if (cut) await cutRecords(file, kept);
+      const writer = await openRecordWriter(file, { append: true, batchBytes: 0 });
+      let items_ = kept;
+      try {
+        const queue: Array<{ key: string; result: Promise<O> }> = [];
+        const start = (item: I, i: number) => {
+          queue.push({ key: keyOf(item, i), result: Promise.resolve().then(() => fn(item, i)) });
+        };
+        const drainOne = async (): Promise<O> => {
+          const head = queue.shift()!;
+          const value = await head.result;
+          await writer.write([head.key, value]);
+          items_++;
+          return value;
+        };
+        for (const p of pendingFirst) start(p.item, p.index);
+        for (;;) {
+          while (queue.length >= concurrency) yield await drainOne();
+          const next = await source.next();
+          if (next.done) break;
+          start(next.value, index++);
+        }
+        while (queue.length > 0) yield await drainOne();
+      } finally {
+        await writer.close();
+      }
+      const finishedAt = Date.now();
+      const { size } = await fsp.stat(file);
+      await files.writeStatus({
+        ...started,
+        state: 'done',
+        finishedAt,
+        durationMs: finishedAt - started.startedAt,
+        bytes: size,
+        items: items_,
+      });
+    } finally {
+      unlock(files);
+    }
+  }
+
+  async function status(): Promise<StepStatus[]> {
+    let names: string[];
+    try {
+      names = await fsp.readdir(root);
+    } catch {
+      return [];
+    }
+    const out: StepStatus[] = [];
+    for (const dirName of names.sort()) {
+      const files = new StepFiles(root, decodeURIComponent(dirName));
+      const rec = await files.readStatus();
+      if (rec === undefined) {
+        out.push({ name: files.name, state: 'pending' });
+        continue;
+      }
+      const dead = rec.state === 'running' && holderIsGone(rec.pid, rec.host);
+      const entry: StepStatus = {
+        name: files.name,
+        state: dead ? 'failed' : rec.state,
+        startedAt: rec.startedAt,
+        inputs: rec.inputs,
+      };
+      if (rec.finishedAt !== undefined) entry.finishedAt = rec.finishedAt;
+      if (rec.durationMs !== undefined) entry.durationMs = rec.durationMs;
+      if (rec.bytes !== undefined) entry.bytes = rec.bytes;
+      if (rec.items !== undefined) entry.items = rec.items;
+      out.push(entry);
+    }
+    // In the order the steps last started; steps never started last.
+    return out.sort((a, b) => (a.startedAt ?? Infinity) - (b.startedAt ?? Infinity));
+  }
+
+  async function reset(stepName?: string): Promise<void> {
+    if (stepName === undefined) {
+      await fsp.rm(root, { recursive: true, force: true });
+      return;
+    }
+    checkName(stepName, 'reset');
+    await fsp.rm(new StepFiles(root, stepName).dir, { recursive: true, force: true });
+  }
+
+  return { step, each, status, reset };
+}
+
+async function loadDone<T>(
+  files: StepFiles,
+  fingerprint: string,
+): Promise<{ found: true; value: T } | { found: false }> {
+  const status = await files.readStatus();
+  if (status?.state !== 'done' || status.fingerprint !== fingerprint) return { found: false };
+  try {
+    return { found: true, value: await loadFile<T>(files.result(fingerprint)) };
+  } catch (err) {
+    // A damaged or missing checkpoint: the step reruns, nothing else is lost.
+    if (err instanceof KeepsakeError) return { found: false };
+    throw err;
+  }
+}
+
+async function exists(file: string): Promise<boolean> {
+  return fsp.stat(file).then(
+    () => true,
+    () => false,
+  );
+}
+
+/** Keeps the first `count` records of a record file (cuts off a changed or torn rest). */
+async function cutRecords(file: string, count: number): Promise<void> {
+  if (!(await exists(file))) return;
+  const temp = `${file}.cut-${process.pid}`;
+  const writer = await openRecordWriter(temp);
+  let n = 0;
+  try {
+    for await (const rec of readRecords(file)) {
+      if (n++ >= count) break;
+      await writer.write(rec);
+    }
+  } finally {
+    await writer.close();
+  }
+  await fsp.rename(temp, file);
+}
+
+function toAsync<I>(items: Iterable<I> | AsyncIterable<I>): AsyncIterable<I> {
+  if (Symbol.asyncIterator in items) return items as AsyncIterable<I>;
+  return (async function* () {
+    yield* items as Iterable<I>;
+  })();
+}
