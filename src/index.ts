@@ -16,6 +16,14 @@ export { channels } from './events.js';
 export { canonicalKey, hashKey, ready } from './key/index.js';
 export type { AnyFunction, MemoizeDecorator, Memoized, MemoizeOptions } from './memoize.js';
 export { memoize } from './memoize.js';
+export type {
+  EachOptions,
+  Pipeline,
+  PipelineOptions,
+  StepOptions,
+  StepStatus,
+} from './pipeline.js';
+export { pipeline } from './pipeline.js';
 export type { MemoryStoreOptions } from './stores/memory-store.js';
 export { MemoryStore, memoryStore } from './stores/memory-store.js';
 export type {
