@@ -1,0 +1,478 @@
+/**
+ * The plugin's lifecycle: where in Fastify's request flow the cache looks up, waits, serves,
+ * stores and invalidates.
+ *
+ * ```text
+ *   onRequest   (route, `public: true` only)  lookup ─┐
+ *   ...app's auth hooks...                            │  hit/stale -> reply.send(stored body)
+ *   preHandler  (route, appended last)         lookup ─┤  miss -> coalesce -> handler
+ *   handler                                            │
+ *   onSend      (global, registered with the plugin)  ─┴> store (buffer or tee a stream),
+ *                                                         stale-if-error, x-cache, etag, 304;
+ *                                                         unsafe methods invalidate the path
+ *   route onSend hooks (@fastify/compress...)            run on hits and misses alike
+ * ```
+ *
+ * Why a global onSend: route-level onSend hooks (compress) always run after global ones, so the
+ * body is stored before compression in either registration order, and a hit goes through the
+ * same compression again. Global onSend hooks registered before keepsake run before it and
+ * would run twice on a hit's stored payload: register keepsake before payload-rewriting hooks.
+ *
+ * Stale-while-revalidate refreshes replay the request through `app.inject`: see `refresher.ts`.
+ */
+import type {
+  FastifyInstance,
+  FastifyReply,
+  FastifyRequest,
+  HookHandlerDoneFunction,
+  RouteOptions,
+} from 'fastify';
+import { hashKey, KeepsakeError } from '../../src/index.js';
+import { captureStream } from './capture-stream.js';
+import { Coalescer } from './coalescer.js';
+import { ifNoneMatch } from './etag.js';
+import { storagePolicy, varyNames } from './freshness.js';
+import { entryMaker, type HttpEntry } from './http-entry.js';
+import { type ResolvedPluginOptions, resolveRouteOptions } from './options.js';
+import { REFRESH_HEADER, Refresher } from './refresher.js';
+import { notModified, replyFromEntry } from './reply-from-entry.js';
+import {
+  baseKey,
+  canonicalPath,
+  compileQueryFilter,
+  headerValues,
+  isDropped,
+  normaliseQuery,
+  type QueryFilter,
+} from './request-key.js';
+import { hasBody, hasCredentials, KEYED_FORWARDING, unstorableRequest } from './request-rules.js';
+import {
+  type Carrier,
+  httpChannel,
+  kState,
+  RequestState,
+  type RouteState,
+} from './request-state.js';
+import type { ResponseStore } from './response-store.js';
+import type {
+  CacheStatus,
+  InvalidateTarget,
+  KeepsakeFastifyStats,
+  RouteCounters,
+} from './types.js';
+
+const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+const PATH_TAG = 'keepsake:path:';
+
+type Maybe<T> = T | Promise<T>;
+const isPromise = <T>(v: Maybe<T>): v is Promise<T> =>
+  typeof (v as Promise<T> | undefined)?.then === 'function';
+const toList = (v: unknown): unknown[] => (v === undefined ? [] : Array.isArray(v) ? [...v] : [v]);
+
+/**
+ * The response cache bound to one Fastify instance; `index.ts` wires it into hooks.
+ *
+ * @example
+ * ```ts
+ * const http = new HttpCache(app, new ResponseStore(cache, Date.now, 32), resolved);
+ * app.addHook('onRoute', (route) => http.onRoute(route));
+ * app.addHook('onSend', http.onSend);
+ * ```
+ */
+export class HttpCache {
+  readonly store: ResponseStore;
+  readonly #options: ResolvedPluginOptions;
+  readonly #coalescer: Coalescer;
+  readonly #filter: QueryFilter;
+  readonly #refresher: Refresher;
+  readonly #routes = new Map<string, RouteCounters>();
+  #hasRoutes = false;
+
+  constructor(app: FastifyInstance, store: ResponseStore, options: ResolvedPluginOptions) {
+    this.store = store;
+    this.#options = options;
+    this.#coalescer = new Coalescer(options.coalesceTimeout);
+    this.#filter = compileQueryFilter(options.ignoreQuery);
+    this.#refresher = new Refresher(app);
+  }
+
+  /** `onRoute`: validates `config.cache` and adds the lookup hook to cached GET/HEAD routes. */
+  onRoute(route: RouteOptions): void {
+    const methods = toList(route.method) as string[];
+    const config = (route.config as { cache?: unknown } | undefined)?.cache;
+    if (config === undefined && !this.#options.allRoutes) return;
+    const where = `${methods.join(',')} ${route.url}`;
+    if (!methods.includes('GET') && !methods.includes('HEAD')) {
+      if (config !== undefined && config !== false) {
+        throw new KeepsakeError(
+          'ERR_OPTIONS',
+          `keepsake/fastify: route ${where} cannot be cached`,
+          {
+            hint: 'only GET (and HEAD) responses are cached; remove config.cache from this route',
+          },
+        );
+      }
+      return;
+    }
+    const options = resolveRouteOptions(config, where, this.#options.allRoutes);
+    if (options === undefined) return;
+    const constraints = route.constraints;
+    const hasConstraints = constraints !== undefined && Object.keys(constraints).length > 0;
+    const label = hasConstraints ? `${route.url} ${JSON.stringify(constraints)}` : route.url;
+    let counters = this.#routes.get(label);
+    if (counters === undefined) {
+      counters = { hits: 0, misses: 0, stale: 0, bypasses: 0, stores: 0 };
+      this.#routes.set(label, counters);
+    }
+    const state: RouteState = { id: label, label, options, counters };
+    const hook = (request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction) =>
+      this.#lookup(state, request, reply, done);
+    // New arrays, never push: Fastify's HEAD route shares the GET route's option arrays.
+    if (options.public)
+      route.onRequest = [hook, ...toList(route.onRequest)] as NonNullable<
+        RouteOptions['onRequest']
+      >;
+    else
+      route.preHandler = [...toList(route.preHandler), hook] as NonNullable<
+        RouteOptions['preHandler']
+      >;
+    this.#hasRoutes = true;
+  }
+
+  #lookup(
+    route: RouteState,
+    request: FastifyRequest,
+    reply: FastifyReply,
+    done: HookHandlerDoneFunction,
+  ): void {
+    const method = request.method;
+    if (method !== 'GET' && method !== 'HEAD') return done();
+    const state = new RequestState(route);
+    (request as unknown as Carrier)[kState] = state;
+    const headers = request.headers;
+    const marker = headers[REFRESH_HEADER];
+    if (marker !== undefined) {
+      delete headers[REFRESH_HEADER];
+      state.refresh = this.#refresher.isRefresh(marker);
+    }
+    state.credentialed = hasCredentials(headers);
+    if ((state.credentialed && route.options.key === undefined) || hasBody(headers)) {
+      state.status = 'BYPASS';
+      return done();
+    }
+    let user: string | undefined;
+    if (route.options.key !== undefined) {
+      try {
+        user = hashKey(route.options.key(request));
+      } catch (error) {
+        request.log.warn({ err: error }, 'keepsake: config.cache.key() threw; response not cached');
+        state.status = 'BYPASS';
+        return done();
+      }
+    }
+    try {
+      this.#dropIgnoredQuery(request);
+      const params = request.params;
+      state.base = baseKey({
+        route: route.id,
+        host: (request.host ?? '').toLowerCase(),
+        // The router's params object has its own prototype: hash its pairs, in route order.
+        params: typeof params === 'object' && params !== null ? Object.entries(params) : null,
+        query: normaliseQuery(request.url, this.#filter),
+        vary: headerValues(headers, [...route.options.vary, ...KEYED_FORWARDING]),
+        user,
+      });
+    } catch (error) {
+      // A key that cannot be built is a bypass, never a failed request.
+      request.log.warn({ err: error }, 'keepsake: no cache key for this request');
+      state.status = 'BYPASS';
+      return done();
+    }
+    state.store = method === 'GET' && !unstorableRequest(headers);
+    if (state.refresh) {
+      state.status = 'MISS';
+      return done();
+    }
+    this.#find(request, reply, state, true, done);
+  }
+
+  #find(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    state: RequestState,
+    mayWait: boolean,
+    done: HookHandlerDoneFunction,
+  ): void {
+    let found: Maybe<HttpEntry | undefined>;
+    try {
+      found = this.store.lookup(state.base!, state.route.id, request.headers);
+    } catch {
+      found = undefined;
+    }
+    if (!isPromise(found)) return this.#decide(request, reply, state, found, mayWait, done);
+    found.then(
+      (entry) => this.#decide(request, reply, state, entry, mayWait, done),
+      () => this.#decide(request, reply, state, undefined, mayWait, done),
+    );
+  }
+
+  #decide(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    state: RequestState,
+    entry: HttpEntry | undefined,
+    mayWait: boolean,
+    done: HookHandlerDoneFunction,
+  ): void {
+    if (entry !== undefined) {
+      const now = this.#options.now();
+      if (now < entry.freshUntil) return this.#serve(request, reply, state, entry, 'HIT', now);
+      if (now < entry.staleUntil) {
+        this.#refresher.refresh(request, state.base!);
+        return this.#serve(request, reply, state, entry, 'STALE', now);
+      }
+      if (now < entry.errorUntil) state.stale = entry;
+    }
+    if (state.store && mayWait) {
+      const joined = this.#coalescer.join(state.base!);
+      if (joined instanceof Promise) {
+        // Someone else is computing this key: look again when they are done (or gave up).
+        joined.then(() => this.#find(request, reply, state, false, done));
+        return;
+      }
+      state.group = joined;
+    }
+    state.status = state.store || request.method === 'HEAD' ? 'MISS' : 'BYPASS';
+    done();
+  }
+
+  #serve(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    state: RequestState,
+    entry: HttpEntry,
+    status: CacheStatus,
+    now: number,
+  ): void {
+    state.served = true;
+    this.#count(state, status, request, entry.status);
+    const body = replyFromEntry(
+      reply,
+      entry,
+      status,
+      request.headers['if-none-match'],
+      state.credentialed,
+      now,
+    );
+    // A 304 has no body: send() without a payload, or Fastify would serialize `null`.
+    if (body === null) reply.send();
+    else reply.send(body);
+  }
+
+  /** Removes drop-listed parameters from `request.query`, so no response can depend on them. */
+  #dropIgnoredQuery(request: FastifyRequest): void {
+    const query = request.query;
+    if (this.#options.ignoreQuery.length === 0 || typeof query !== 'object' || query === null)
+      return;
+    if (request.url.indexOf('?') === -1) return;
+    for (const name of Object.keys(query)) {
+      if (isDropped(this.#filter, name)) delete (query as Record<string, unknown>)[name];
+    }
+  }
+
+  /** Global `onSend`: stores misses, serves stale on errors, invalidates on unsafe methods. */
+  readonly onSend = (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    payload: unknown,
+    done: (error: Error | null, payload?: unknown) => void,
+  ): void => {
+    const state = (request as unknown as Carrier)[kState];
+    if (state == null) {
+      if (this.#hasRoutes && UNSAFE.has(request.method) && reply.statusCode < 400) {
+        // Before the response leaves: a client that writes then reads sees its write.
+        this.invalidate({ url: request.url }).then(
+          () => done(null, payload),
+          () => done(null, payload),
+        );
+        return;
+      }
+      return done(null, payload);
+    }
+    if (state.served) return done(null, payload);
+    try {
+      this.#onSend(request, reply, state, payload, done);
+    } catch (error) {
+      this.#release(state);
+      request.log.warn({ err: error }, 'keepsake: response not cached');
+      done(null, payload);
+    }
+  };
+
+  #onSend(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    state: RequestState,
+    payload: unknown,
+    done: (error: Error | null, payload?: unknown) => void,
+  ): void {
+    const route = state.route;
+    const code = reply.statusCode;
+    const now = this.#options.now();
+    const stale = state.stale;
+    if (stale !== undefined && code >= 500 && now < stale.errorUntil) {
+      // stale-if-error: the stored response replaces the error, headers and all.
+      this.#release(state);
+      for (const name of Object.keys(reply.getHeaders())) reply.removeHeader(name);
+      state.served = true;
+      this.#count(state, 'STALE', request, stale.status);
+      return done(
+        null,
+        replyFromEntry(
+          reply,
+          stale,
+          'STALE',
+          request.headers['if-none-match'],
+          state.credentialed,
+          now,
+        ),
+      );
+    }
+    const status = state.status ?? 'MISS';
+    const headers = reply.getHeaders();
+    let entry: HttpEntry | undefined;
+    let vary: readonly string[] = [];
+    const policy =
+      state.store && this.#options.statusCodes.has(code)
+        ? storagePolicy(
+            headers,
+            {
+              ttl: route.options.ttl ?? this.#options.ttl,
+              staleWhileRevalidate:
+                route.options.staleWhileRevalidate ?? this.#options.staleWhileRevalidate,
+              staleIfError: route.options.staleIfError ?? this.#options.staleIfError,
+            },
+            now,
+          )
+        : undefined;
+    reply.header('x-cache', status);
+    this.#count(state, status, request, code);
+    if (state.credentialed && !reply.hasHeader('cache-control'))
+      reply.header('cache-control', 'private');
+    if (policy === undefined) {
+      this.#release(state);
+      return done(null, payload);
+    }
+    vary = varyNames(headers.vary) as readonly string[];
+    const tags = this.#tags(request, state);
+    const own = headers.etag === undefined ? undefined : String(headers.etag);
+    const make = entryMaker({ route: route.id, status: code, headers, policy, tags, now });
+    const save = (e: HttpEntry) => {
+      route.counters.stores++;
+      this.store.store(state.base!, e, vary, request.headers).then(() => this.#release(state));
+    };
+    const max = this.#options.maxBodyBytes;
+    if (
+      payload === null ||
+      payload === undefined ||
+      typeof payload === 'string' ||
+      Buffer.isBuffer(payload)
+    ) {
+      const body = Buffer.isBuffer(payload) ? payload : Buffer.from(payload ?? '');
+      if (body.byteLength > max) {
+        this.#release(state);
+        return done(null, payload);
+      }
+      entry = make(body);
+      if (own === undefined) reply.header('etag', entry.etag);
+      save(entry);
+      if (ifNoneMatch(request.headers['if-none-match'], entry.etag)) {
+        notModified(reply);
+        return done(null, null);
+      }
+      return done(null, payload);
+    }
+    if (typeof (payload as NodeJS.ReadableStream).pipe === 'function') {
+      const tee = captureStream(payload as NodeJS.ReadableStream, max, (body) => {
+        if (body === undefined) this.#release(state);
+        else save(make(body));
+      });
+      return done(null, tee);
+    }
+    this.#release(state);
+    done(null, payload);
+  }
+
+  #tags(request: FastifyRequest, state: RequestState): string[] {
+    const own = state.route.options.tags;
+    const tags = typeof own === 'function' ? [...own(request)] : own === undefined ? [] : [...own];
+    if (tags.some((t) => typeof t !== 'string')) {
+      throw new KeepsakeError('ERR_OPTIONS', 'config.cache.tags(request) must return strings', {
+        hint: "e.g. (req) => ['user:' + req.params.id]",
+      });
+    }
+    if (state.tags !== undefined) tags.push(...state.tags);
+    tags.push(PATH_TAG + canonicalPath(request.url));
+    return tags;
+  }
+
+  #release(state: RequestState): void {
+    const group = state.group;
+    if (group === undefined) return;
+    state.group = undefined;
+    group.release();
+  }
+
+  #count(
+    state: RequestState,
+    status: CacheStatus,
+    request: FastifyRequest,
+    statusCode: number,
+  ): void {
+    state.status = status;
+    const c = state.route.counters;
+    if (status === 'HIT') c.hits++;
+    else if (status === 'MISS') c.misses++;
+    else if (status === 'STALE') c.stale++;
+    else c.bypasses++;
+    if (httpChannel.hasSubscribers) {
+      httpChannel.publish({ route: state.route.label, method: request.method, status, statusCode });
+    }
+  }
+
+  /** `app.keepsake.invalidate`. */
+  invalidate(target: InvalidateTarget): Promise<number> {
+    if (typeof target !== 'object' || target === null) {
+      return Promise.reject(invalidateError('an object { tags?, url? }'));
+    }
+    const tags = target.tags ?? [];
+    if (!Array.isArray(tags) || tags.some((t) => typeof t !== 'string')) {
+      return Promise.reject(invalidateError('`tags` as an array of strings'));
+    }
+    const all = [...tags];
+    if (target.url !== undefined) {
+      if (typeof target.url !== 'string')
+        return Promise.reject(invalidateError('`url` as a string'));
+      all.push(PATH_TAG + canonicalPath(target.url));
+    }
+    return this.store.invalidate(all);
+  }
+
+  /** `app.keepsake.stats`. */
+  stats(): KeepsakeFastifyStats {
+    const routes: Record<string, RouteCounters> = {};
+    for (const [label, c] of this.#routes) routes[label] = { ...c };
+    return { cache: this.store.cache.stats(), routes };
+  }
+
+  /** Stops new refreshes and waits for the running ones. */
+  close(): Promise<void> {
+    return this.#refresher.close();
+  }
+}
+
+function invalidateError(wanted: string): KeepsakeError {
+  return new KeepsakeError('ERR_OPTIONS', `app.keepsake.invalidate() needs ${wanted}`, {
+    hint: "e.g. invalidate({ tags: ['reports'], url: '/reports/2024' })",
+  });
+}

@@ -1,0 +1,84 @@
+/**
+ * Per-route and per-request state of the plugin, and the `keepsake:http` channel. A request on
+ * a cached route carries a {@link RequestState} in a request decoration (`kState`), set by the
+ * lookup hook and read by the global onSend hook and `reply.cacheStatus`.
+ */
+import diagnostics from 'node:diagnostics_channel';
+import type { Group } from './coalescer.js';
+import type { HttpEntry } from './http-entry.js';
+import type { ResolvedRouteOptions } from './options.js';
+import type { CacheStatus, RouteCounters } from './types.js';
+
+/**
+ * The per-request state slot, a request decoration (null until a cached route looks up).
+ *
+ * @example
+ * ```ts
+ * app.decorateRequest(kState as unknown as string, null);
+ * ```
+ */
+export const kState: unique symbol = Symbol('keepsake.state');
+/**
+ * A request as seen by the plugin.
+ *
+ * @example
+ * ```ts
+ * (request as unknown as Carrier)[kState] = new RequestState(route);
+ * ```
+ */
+export interface Carrier {
+  [kState]: RequestState | null;
+}
+
+/**
+ * `keepsake:http` diagnostics channel: `{ route, method, status, statusCode }` per response on
+ * a cached route, published only while someone subscribes. Per-route metrics hang off it.
+ *
+ * @example
+ * ```ts
+ * diagnostics.subscribe('keepsake:http', (m) => metrics.inc(m.route, m.status));
+ * ```
+ */
+export const httpChannel = diagnostics.channel('keepsake:http');
+
+/**
+ * A cached route, as the hooks see it.
+ *
+ * @example
+ * ```ts
+ * const route: RouteState = { id: '/r', label: '/r', options, counters };
+ * ```
+ */
+export interface RouteState {
+  /** Key identity: the pattern, plus constraints when the route has some. */
+  readonly id: string;
+  readonly label: string;
+  readonly options: ResolvedRouteOptions;
+  readonly counters: RouteCounters;
+}
+
+/**
+ * What the plugin knows about one request on a cached route.
+ *
+ * @example
+ * ```ts
+ * const state = (request as unknown as Carrier)[kState];
+ * if (state?.status === 'HIT') metrics.hit();
+ * ```
+ */
+export class RequestState {
+  status: CacheStatus | undefined = undefined;
+  base: string | undefined = undefined;
+  /** The response may be stored. */
+  store = false;
+  credentialed = false;
+  /** Answered from the cache: onSend leaves it alone. */
+  served = false;
+  refresh = false;
+  /** An expired entry inside its stale-if-error window. */
+  stale: HttpEntry | undefined = undefined;
+  /** The coalescing group this request leads. */
+  group: Group | undefined = undefined;
+  tags: string[] | undefined = undefined;
+  constructor(readonly route: RouteState) {}
+}
