@@ -50,13 +50,13 @@ import {
   byte,
   copyOut,
   digestExternal,
-  ensure,
   f64,
-  position,
   raw,
-  seek,
+  reserve,
   str,
+  VARINT_MAX,
   varint,
+  w,
 } from './writer.js';
 
 /** The first byte of every encoding. Bump it when the layout above changes. */
@@ -74,34 +74,46 @@ const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 /** The enclosing containers of the value being encoded, bottom first, and how each was entered. */
 const stack: unknown[] = [];
 const segs: unknown[] = [];
-let depth = 0;
-let base = 0;
+/**
+ * Where the encoder is: `depth` containers entered, the current hashKey call's from `base`.
+ * One object rather than module `let`s, as for the writer's `w` (see writer.ts).
+ */
+const at = { depth: 0, base: 0 };
 
 /** Encodes `parts` after the current write position; the caller restores state on throw. */
 export function encodeParts(parts: readonly unknown[]): void {
+  reserve(1 + VARINT_MAX);
   byte(KEY_FORMAT);
   varint(parts.length);
   for (let i = 0; i < parts.length; i++) {
-    segs[depth] = parts.length === 1 ? null : i;
+    segs[at.depth] = parts.length === 1 ? null : i;
     value(parts[i]);
   }
 }
 
 /** Saves the encoder's stack frame so a nested hashKey (from a getter or toState) is safe. */
 export function enter(): number {
-  const saved = base;
-  base = depth;
+  const saved = at.base;
+  at.base = at.depth;
   return saved;
 }
 
 /** Restores what {@link enter} saved, releasing references to the values encoded. */
 export function leave(saved: number): void {
-  for (let i = base; i < depth; i++) stack[i] = undefined;
-  depth = base;
-  base = saved;
+  for (let i = at.base; i < at.depth; i++) stack[i] = undefined;
+  at.depth = at.base;
+  at.base = saved;
 }
 
+/**
+ * Room every value may use before its first variable-length part: a tag plus a float64, a
+ * tag plus a varint, or two tags plus a varint. Writers that need more reserve it themselves
+ * (`str`, `raw`, `fields`, and each loop iteration through `value`).
+ */
+const VALUE_HEAD = 2 + VARINT_MAX + 8;
+
 function value(v: unknown): void {
+  reserve(VALUE_HEAD);
   switch (typeof v) {
     case 'string':
       byte(0x06);
@@ -139,20 +151,20 @@ function value(v: unknown): void {
 }
 
 function container(o: object): void {
-  for (let i = base; i < depth; i++) {
+  for (let i = at.base; i < at.depth; i++) {
     if (stack[i] === o) {
       byte(0x15);
-      varint(depth - i);
+      varint(at.depth - i);
       return;
     }
   }
-  if (depth - base >= MAX_DEPTH) {
+  if (at.depth - at.base >= MAX_DEPTH) {
     throw new KeepsakeError('ERR_TOO_DEEP', `value nested deeper than ${MAX_DEPTH} levels`, {
       hint: 'pass a smaller `key` to memoize',
     });
   }
   // No try/finally: on a throw, leave() unwinds the whole stack of this hashKey call.
-  stack[depth++] = o;
+  stack[at.depth++] = o;
   const proto: unknown = Object.getPrototypeOf(o);
   if (proto === Array.prototype) array(o as unknown[]);
   else if (proto === Object.prototype) {
@@ -162,7 +174,7 @@ function container(o: object): void {
     byte(0x0a);
     fields(o);
   } else builtinOrClass(o, proto as object);
-  stack[--depth] = undefined;
+  stack[--at.depth] = undefined;
 }
 
 function array(a: unknown[]): void {
@@ -171,43 +183,76 @@ function array(a: unknown[]): void {
   varint(n);
   for (let i = 0; i < n; i++) {
     const v = a[i];
-    segs[depth] = i;
-    if (v === undefined && !(i in a)) byte(0x08);
-    else value(v);
+    segs[at.depth] = i;
+    if (v === undefined && !(i in a)) {
+      reserve(1);
+      byte(0x08);
+    } else value(v);
   }
 }
 
-function fields(o: object): void {
+/**
+ * Per nesting depth, the last key list `fields` saw there and its sorted copy: a memoized
+ * function is called again and again with objects of the same shape, and comparing a few
+ * keys by identity is cheaper than sorting them. Neither array is ever mutated once cached,
+ * so a nested `hashKey` (from a getter) replacing an entry cannot disturb a loop over it.
+ */
+const seenKeys: Array<string[] | undefined> = [];
+const seenSorted: string[][] = [];
+/** Objects with more keys are sorted every time and not cached (no large arrays kept alive). */
+const CACHED_KEYS = 32;
+
+/** `Object.keys(o)` sorted by UTF-16 code units (the order of `<` and of the default sort). */
+function sortedKeys(o: object): string[] {
   const keys = Object.keys(o);
   const n = keys.length;
-  // Insertion sort in place: keys are few and often already sorted, and the array is ours.
+  if (n < 2) return keys;
+  if (n > CACHED_KEYS) return keys.sort();
+  const seen = seenKeys[at.depth];
+  if (seen !== undefined && seen.length === n) {
+    let i = 0;
+    while (i < n && seen[i] === keys[i]) i++;
+    if (i === n) return seenSorted[at.depth]!;
+  }
+  const sorted = keys.slice();
+  // Insertion sort: keys are few and often already sorted.
   for (let i = 1; i < n; i++) {
-    const k = keys[i]!;
+    const k = sorted[i]!;
     let j = i - 1;
-    if (keys[j]! <= k) continue;
-    while (j >= 0 && keys[j]! > k) {
-      keys[j + 1] = keys[j]!;
+    if (sorted[j]! <= k) continue;
+    while (j >= 0 && sorted[j]! > k) {
+      sorted[j + 1] = sorted[j]!;
       j--;
     }
-    keys[j + 1] = k;
+    sorted[j + 1] = k;
   }
+  seenKeys[at.depth] = keys;
+  seenSorted[at.depth] = sorted;
+  return sorted;
+}
+
+function fields(o: object): void {
+  const keys = sortedKeys(o);
+  const n = keys.length;
+  reserve(VARINT_MAX);
   varint(n);
   for (let i = 0; i < n; i++) {
     const k = keys[i]!;
     str(k);
-    segs[depth] = k;
+    segs[at.depth] = k;
     value((o as Record<string, unknown>)[k]);
   }
 }
 
 /** Encodes each member into the scratch, then rewrites them ordered by their bytes. */
 function sorted(count: number, each: (emit: () => void) => void): void {
+  reserve(VARINT_MAX);
   varint(count);
-  const start = position();
+  const start = w.pos;
   const ends: number[] = [];
-  each(() => ends.push(position()));
+  each(() => ends.push(w.pos));
   if (count < 2) return;
-  const copy = copyOut(start, position());
+  const copy = copyOut(start, w.pos);
   const order = ends.map((_, i) => i);
   const from = (i: number) => (i === 0 ? 0 : ends[i - 1]! - start);
   order.sort((x, y) => {
@@ -222,7 +267,7 @@ function sorted(count: number, each: (emit: () => void) => void): void {
     }
     return a1 - a0 - (b1 - b0);
   });
-  seek(start);
+  w.pos = start;
   for (const i of order) raw(copy.subarray(from(i), ends[i]! - start));
 }
 
@@ -297,16 +342,17 @@ function builtinOrClass(o: object, proto: object): void {
   }
   byte(0x13);
   str(entry.name);
+  reserve(VARINT_MAX + 1);
   varint(entry.version);
-  segs[depth] = undefined;
+  segs[at.depth] = undefined;
   const state = entry.plainState ? o : entry.toState(o);
   if (state === o) {
     // Own fields, encoded as toState's default copy would be: the instance stands in for
     // the copy on the stack too, so back-reference distances match.
-    stack[depth++] = o;
+    stack[at.depth++] = o;
     byte(OBJECT);
     fields(o);
-    stack[--depth] = undefined;
+    stack[--at.depth] = undefined;
   } else value(state);
 }
 
@@ -316,9 +362,9 @@ function mapOrSet(o: Map<unknown, unknown> | Set<unknown>, tag: number): void {
   if (o instanceof Map) {
     sorted(o.size, (emit) => {
       for (const [k, v] of o) {
-        segs[depth] = { mapKey: i };
+        segs[at.depth] = { mapKey: i };
         value(k);
-        segs[depth] = { mapValue: i++ };
+        segs[at.depth] = { mapValue: i++ };
         value(v);
         emit();
       }
@@ -326,7 +372,7 @@ function mapOrSet(o: Map<unknown, unknown> | Set<unknown>, tag: number): void {
   } else {
     sorted(o.size, (emit) => {
       for (const v of o) {
-        segs[depth] = { setItem: i++ };
+        segs[at.depth] = { setItem: i++ };
         value(v);
         emit();
       }
@@ -343,12 +389,13 @@ function error(e: Error): void {
   byte(0x11);
   str(String(e.name));
   str(String(e.message));
-  segs[depth] = 'cause';
+  segs[at.depth] = 'cause';
+  reserve(1);
   if (Object.hasOwn(e, 'cause')) {
     byte(1);
     value(e.cause);
   } else byte(0);
-  segs[depth] = 'errors';
+  segs[at.depth] = 'errors';
   value(e instanceof AggregateError ? e.errors : undefined);
   fields(e);
 }
@@ -373,8 +420,8 @@ function binary(o: object, type: number): void {
   varint(n);
   const chunks = Math.ceil(n / CHUNK_BYTES);
   // Staging area for chunk copies sits past all the digests this value will write.
-  ensure(chunks * 16 + CHUNK_BYTES + 64);
-  const staging = position() + chunks * 16;
+  reserve(chunks * 16 + CHUNK_BYTES + 64);
+  const staging = w.pos + chunks * 16;
   for (let at = 0; at < n; at += CHUNK_BYTES) {
     digestExternal(data.subarray(at, Math.min(n, at + CHUNK_BYTES)), staging);
   }
@@ -393,9 +440,9 @@ const IDENT = /^[A-Za-z_$][\w$]*$/;
 
 function pathTo(): string {
   let p = '$';
-  for (let i = base; i <= depth; i++) {
+  for (let i = at.base; i <= at.depth; i++) {
     const s = segs[i];
-    if (i === base && typeof s === 'number') p = `$[${s}]`;
+    if (i === at.base && typeof s === 'number') p = `$[${s}]`;
     else if (typeof s === 'number') p += `[${s}]`;
     else if (typeof s === 'string') p += IDENT.test(s) ? `.${s}` : `[${JSON.stringify(s)}]`;
     else if (s !== null && typeof s === 'object') {

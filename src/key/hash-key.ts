@@ -1,5 +1,5 @@
 import { encodeParts, enter, leave } from './encode.js';
-import { digestFrom, hex16, position, seek } from './writer.js';
+import { digestFrom, hex16, w } from './writer.js';
 
 /**
  * The stable 128-bit fingerprint of `parts`, as 32 lowercase hex characters (safe in file
@@ -21,13 +21,13 @@ import { digestFrom, hex16, position, seek } from './writer.js';
  * ```
  */
 export function hashKey(...parts: unknown[]): string {
-  const start = position();
+  const start = w.pos;
   const saved = enter();
   try {
     encodeParts(parts);
     return hex16(digestFrom(start));
   } finally {
-    seek(start);
+    w.pos = start;
     leave(saved);
   }
 }
