@@ -24,6 +24,12 @@ export type {
   StepStatus,
 } from './pipeline.js';
 export { pipeline } from './pipeline.js';
+export type { DefaultCacheDirContext } from './stores/disk/default-cache-dir.js';
+export { CACHE_DIR_ENV, defaultCacheDir } from './stores/disk/default-cache-dir.js';
+export type { DiskFs } from './stores/disk/disk-fs.js';
+export { nodeDiskFs } from './stores/disk/disk-fs.js';
+export type { DiskStoreOptions } from './stores/disk-store.js';
+export { DiskStore, diskStore } from './stores/disk-store.js';
 export type { MemoryStoreOptions } from './stores/memory-store.js';
 export { MemoryStore, memoryStore } from './stores/memory-store.js';
 export type {
