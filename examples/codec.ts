@@ -28,7 +28,9 @@ class Money {
 registerClass(Money, {
   name: 'example.Money',
   version: 2,
-  migrate: { 1: (old: { amount: bigint; currency: string }) => ({ ...old, amount: old.amount * 100n }) },
+  migrate: {
+    1: (old: { amount: bigint; currency: string }) => ({ ...old, amount: old.amount * 100n }),
+  },
 });
 
 const order = {

@@ -97,7 +97,8 @@ function record(kind: 'step' | 'each', fingerprint: string, inputs: string): Ste
     kind,
     fingerprint,
     inputs,
-    startedAt: Date.now(),
+    // Sub-millisecond, so steps that start within one ms still list in the order they ran.
+    startedAt: performance.timeOrigin + performance.now(),
     pid: process.pid,
     host: os.hostname(),
   };
