@@ -11,16 +11,7 @@ export function manualClock(start = 1_000_000) {
   };
 }
 
-/** A promise with its resolve/reject exposed (p-memoize style concurrency tests). */
-export function deferred<T>() {
-  let resolve!: (value: T) => void;
-  let reject!: (error: unknown) => void;
-  const promise = new Promise<T>((res, rej) => {
-    resolve = res;
-    reject = rej;
-  });
-  return { promise, resolve, reject };
-}
+export { deferred } from '../helpers/deferred.js';
 
 /** A user-written sync byte store over a Map, recording the bytes it is given. No tag index. */
 export class MapByteStore implements SyncStore {

@@ -13,16 +13,7 @@ export function manualClock(start = 1_700_000_000_000) {
   };
 }
 
-/** A promise with its resolve/reject exposed (p-memoize style concurrency tests). */
-export function deferred<T = void>() {
-  let resolve!: (value: T) => void;
-  let reject!: (error: unknown) => void;
-  const promise = new Promise<T>((res, rej) => {
-    resolve = res;
-    reject = rej;
-  });
-  return { promise, resolve, reject };
-}
+export { deferred } from '../helpers/deferred.js';
 
 /** A Fastify app with keepsake registered; routes are added by the caller. Closed by `using`. */
 export async function appWith(

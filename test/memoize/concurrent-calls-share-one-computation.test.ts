@@ -1,15 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { memoize } from '../../src/index.js';
-
-function deferred<T>() {
-  let resolve!: (value: T) => void;
-  let reject!: (error: unknown) => void;
-  const promise = new Promise<T>((res, rej) => {
-    resolve = res;
-    reject = rej;
-  });
-  return { promise, resolve, reject };
-}
+import { deferred } from '../helpers/deferred.js';
 
 describe('concurrent calls', () => {
   it('1,000 concurrent calls on a cold key run the function once', async () => {
