@@ -3,13 +3,15 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { bundleScript } from '../helpers/bundle.js';
 
 const script = path.resolve('test/pipeline/helpers/run-pipeline.ts');
 const root = mkdtempSync(path.join(tmpdir(), 'keepsake-two-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-function run(dir: string, log: string): Promise<number | null> {
-  const child = spawn(process.execPath, ['--import', 'tsx', script, dir, log, '30', '5'], {
+async function run(dir: string, log: string): Promise<number | null> {
+  const file = await bundleScript(script);
+  const child = spawn(process.execPath, [file, dir, log, '30', '5'], {
     stdio: 'ignore',
   });
   return new Promise((resolve) => child.on('exit', resolve));

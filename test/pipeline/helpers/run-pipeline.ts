@@ -13,7 +13,7 @@ const busy = (ms: number) => {
 const run = pipeline({ dir, name: 'crash' });
 const items = await run.step('load', () => {
   appendFileSync(log, 'step:load\n');
-  busy(Number(workMs) * 5);
+  busy(Number(workMs) * 50);
   return Array.from({ length: n }, (_, i) => ({ id: `item-${i}`, x: i }));
 });
 const out: number[] = [];

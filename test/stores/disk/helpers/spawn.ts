@@ -1,42 +1,10 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import fs from 'node:fs';
-import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
+import { bundleScript } from '../../../helpers/bundle.js';
 
-const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
-const OUT = path.join(ROOT, 'node_modules', '.cache', 'keepsake-tests');
-const built = new Map<string, Promise<string>>();
-const outputs: string[] = [];
-// The bundles are this test process's own (named by pid): remove them when it exits.
-process.once('exit', () => {
-  for (const file of outputs) fs.rmSync(file, { force: true });
-});
-
-/**
- * Bundles `helpers/<script>` once per test process into plain JS (LMDB, a native module, stays
- * external). `node --import tsx` costs seconds per start on a busy 2-core machine; the fault
- * tests start hundreds of children, so they run the bundle instead. It lives under the repo's
- * `node_modules/.cache` so that `lmdb` resolves from it.
- */
+/** Bundles `helpers/<script>` (see test/helpers/bundle.ts for why). */
 function bundle(script: string): Promise<string> {
-  let out = built.get(script);
-  if (out === undefined) {
-    const outfile = path.join(OUT, `${process.pid}-${script.replace(/\.ts$/, '.mjs')}`);
-    outputs.push(outfile);
-    out = build({
-      entryPoints: [fileURLToPath(new URL(script, import.meta.url))],
-      bundle: true,
-      platform: 'node',
-      format: 'esm',
-      target: 'node20',
-      outfile,
-      external: ['lmdb'],
-      logLevel: 'error',
-    }).then(() => outfile);
-    built.set(script, out);
-  }
-  return out;
+  return bundleScript(fileURLToPath(new URL(script, import.meta.url)));
 }
 
 /** Starts `helpers/<script>` in a real Node process (`process.execPath`), optionally as `uid`. */
