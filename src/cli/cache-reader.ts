@@ -1,19 +1,19 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { type Database, open, type RootDatabase } from 'lmdb';
+import { MAGIC } from '../codec/format.js';
 import { deserialize } from '../codec/index.js';
-import { isKeepsakeError } from '../errors.js';
+import { isKeepsakeError, KeepsakeError } from '../errors.js';
 import { BlobFiles } from '../stores/disk/blob-files.js';
 import { entryChecksum, hashBytes } from '../stores/disk/checksum.js';
 import { nodeDiskFs } from '../stores/disk/disk-fs.js';
 import { decodeRecord, type RecordView } from '../stores/disk/entry-record.js';
-import { dbKey, INDEX_FILE } from '../stores/disk/index-db.js';
+import { assertLmdbFile, dbKey, INDEX_FILE } from '../stores/disk/index-db.js';
 import { CliError, EXIT } from './cli-error.js';
 
 /** Bytes of a codec envelope's header: the entry checksum of a blob flagged `envelope` covers
  * only these (the envelope's own checksum covers the rest), as in the disk store. */
 const ENVELOPE_HEADER = 20;
-const MAGIC = [0xcb, 0x4b, 0x53, 0x4b] as const;
 
 /** One `entries` row as the CLI sees it: the database key, the raw record and its view. */
 export interface RawEntry {
@@ -223,28 +223,17 @@ export function requireCache(dir: string): string {
   return file;
 }
 
-/** LMDB's meta-page magic, 0xBEEFC0DE, as stored (little-endian). */
-const LMDB_MAGIC = Buffer.from([0xde, 0xc0, 0xef, 0xbe]);
-
-/**
- * Refuses an index file that is not an LMDB environment before LMDB maps it: the native
- * library trusts the meta page and crashes the process (SIGSEGV) on foreign bytes, where the
- * user deserves a sentence. Empty files are left to LMDB, which initialises them.
- */
+/** {@link assertLmdbFile}, reported the CLI's way (exit 2). */
 function checkLmdbMagic(file: string): void {
-  const head = Buffer.alloc(64);
-  const fd = fs.openSync(file, 'r');
-  let n: number;
   try {
-    n = fs.readSync(fd, head, 0, head.length, 0);
-  } finally {
-    fs.closeSync(fd);
+    assertLmdbFile(file);
+  } catch (err) {
+    if (!(err instanceof KeepsakeError)) throw err;
+    throw new CliError(err.message.replace(/\. Hint: .*$/, ''), {
+      hint: err.hint ?? 'delete the cache folder',
+      exitCode: EXIT.CORRUPT,
+    });
   }
-  if (n === 0 || head.subarray(0, n).includes(LMDB_MAGIC)) return;
-  throw new CliError(`${file} is not an LMDB index: the cache folder is damaged`, {
-    hint: `delete the folder (a cache is rebuilt as programs run): rm -rf ${path.dirname(file)}`,
-    exitCode: EXIT.CORRUPT,
-  });
 }
 
 /**

@@ -10,16 +10,19 @@ const LONG_KEY = `report:${'x'.repeat(600)}`; // stored under a hash in the inde
 
 /** A real disk cache: small values in the index, one large value in a file, one expired. */
 async function fillCache(dir: string): Promise<void> {
-  const store = diskStore({ dir });
-  const cache = createCache({ tiers: [store] });
+  // Written a minute ago by the writer's clock: 'short' (1 s) is fresh while the writer runs,
+  // so no write sweeps it, and expired for the CLI, which reads the real time.
+  const then = Date.now() - 60_000;
+  const now = () => then;
+  const store = diskStore({ dir, now });
+  const cache = createCache({ tiers: [store], now });
   await cache.set('user:1', { name: 'Ada', roles: new Set(['admin']) }, { tags: ['users'] });
-  await cache.set('short', 'lived', { ttl: 1 });
+  await cache.set('short', 'lived', { ttl: 1_000 });
   await cache.set(
     'big',
     new Float64Array(20_000).map((_, i) => i),
   ); // 160 KB: a value file
   await cache.set(LONG_KEY, [1, 2, 3]);
-  await new Promise((resolve) => setTimeout(resolve, 5)); // let 'short' expire
   await cache.close();
 }
 

@@ -64,7 +64,10 @@
  * Local file systems only (LMDB's lock file is shared memory).
  */
 import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
 import { type Database, open, type RootDatabase } from 'lmdb';
+import { KeepsakeError } from '../../errors.js';
 import { decodeRecord, HEADER_SIZE as HEADER, type RecordView, USED_AT } from './entry-record.js';
 
 /**
@@ -137,6 +140,43 @@ export function dbKey(key: string): string {
  * const raw = db.record(dbKey('k'));
  * ```
  */
+/** LMDB's meta-page magic, 0xBEEFC0DE, as stored (little-endian). */
+const LMDB_MAGIC = Buffer.from([0xde, 0xc0, 0xef, 0xbe]);
+
+/**
+ * Refuses an index file that is not an LMDB environment before LMDB maps it: the native
+ * library trusts the meta page and crashes the process (SIGSEGV) on foreign bytes, where the
+ * user deserves an error. A missing or empty file is left to LMDB, which initialises it.
+ *
+ * @example
+ * ```ts
+ * assertLmdbFile('/tmp/cache/index-v1.mdb'); // throws ERR_CORRUPT on a damaged file
+ * ```
+ */
+export function assertLmdbFile(file: string): void {
+  let fd: number;
+  try {
+    fd = fs.openSync(file, 'r');
+  } catch {
+    return;
+  }
+  const head = Buffer.alloc(64);
+  let n: number;
+  try {
+    n = fs.readSync(fd, head, 0, head.length, 0);
+  } finally {
+    fs.closeSync(fd);
+  }
+  if (n === 0 || head.subarray(0, n).includes(LMDB_MAGIC)) return;
+  throw new KeepsakeError(
+    'ERR_CORRUPT',
+    `${file} is not an LMDB index: the cache folder is damaged`,
+    {
+      hint: `delete the folder (a cache is rebuilt as programs run): rm -rf ${path.dirname(file)}`,
+    },
+  );
+}
+
 export class IndexDb {
   #env: RootDatabase;
   #entries: Database<Buffer, string>;
@@ -149,6 +189,7 @@ export class IndexDb {
   #inBatch = false;
 
   constructor(file: string) {
+    assertLmdbFile(file);
     // noSync: see "Crash safety" above; an fsync per commit costs ~25x the commit itself.
     this.#env = open({ path: file, noSubdir: true, maxDbs: 12, noSync: true, compression: false });
     const binary = { encoding: 'binary' as const, compression: false };
