@@ -30,6 +30,8 @@ export type { DiskFs } from './stores/disk/disk-fs.js';
 export { nodeDiskFs } from './stores/disk/disk-fs.js';
 export type { DiskStoreOptions } from './stores/disk-store.js';
 export { DiskStore, diskStore } from './stores/disk-store.js';
+export type { GenerationalStoreOptions } from './stores/generational-store.js';
+export { GenerationalStore, generationalStore } from './stores/generational-store.js';
 export type { MemoryStoreOptions } from './stores/memory-store.js';
 export { MemoryStore, memoryStore } from './stores/memory-store.js';
 export type {

@@ -7,6 +7,7 @@ import { compositeKey, describeKey, keyedThis, sharedKey, singleKey } from './me
 import { checkMemoizeOptions, type MemoizeOptions } from './memoize/options.js';
 import { deliver, Outcome, peekValue, settle } from './memoize/outcome.js';
 import { resolveTiers } from './memoize/tiers.js';
+import { GenerationalStore } from './stores/generational-store.js';
 import { MemoryStore } from './stores/memory-store.js';
 
 export type { MemoizeDecorator } from './memoize/decorator.js';
@@ -89,7 +90,10 @@ function wrap<F extends AnyFunction>(fn: F, options: MemoizeOptions = {}): Memoi
   const shared = tiers.some((t) => t.kind === 'bytes');
   const identity = shared ? functionIdentity(fn, options) : '';
   const keyFn = options.key;
-  const front = tiers[0] instanceof MemoryStore ? tiers[0] : undefined;
+  // A sync value tier in front that honours deadlines itself: read inline on the hot path.
+  const first = tiers[0];
+  const front =
+    first instanceof MemoryStore || first instanceof GenerationalStore ? first : undefined;
   const single = !shared && keyFn === undefined;
   const wrapOptions = wrapOptionsFor(options);
   const syncWrapOptions: WrapOptions<unknown> = {
@@ -167,12 +171,18 @@ function wrap<F extends AnyFunction>(fn: F, options: MemoizeOptions = {}): Memoi
     return result;
   };
 
-  const memoized = function (this: unknown, ...args: unknown[]) {
-    // The hot path: one argument, a memory hit, no staleness: a key and one LRU lookup.
+  // `arguments` rather than rest parameters: the hot path reads one argument, and V8 only
+  // materialises the object on the paths that pass it on, where a rest array is always built.
+  const memoized = function (this: unknown) {
     let key: unknown;
+    // biome-ignore lint/complexity/noArguments: see above
+    const args = arguments;
     if (single && args.length === 1 && this === undefined) {
+      // The hot path: one argument, a memory hit, no staleness: a key and one Map lookup.
       const a = args[0];
-      key = typeof a === 'string' && a.charCodeAt(0) !== 0 ? a : singleKey(a);
+      if (typeof a === 'number') key = a !== 0 || 1 / a > 0 ? a : singleKey(a);
+      else if (typeof a === 'string') key = a.charCodeAt(0) !== 0 ? a : singleKey(a);
+      else key = singleKey(a);
     } else key = keyFor(this, args);
     if (front !== undefined) {
       const entry = front.get(key as string);

@@ -1,4 +1,5 @@
 import { diskStore } from '../stores/disk-store.js';
+import { generationalStore } from '../stores/generational-store.js';
 import { memoryStore } from '../stores/memory-store.js';
 import type { Store } from '../stores/store.js';
 import type { MemoizeOptions } from './options.js';
@@ -23,13 +24,13 @@ export function resolveTiers(options: MemoizeOptions): {
   const tiers: Store[] = [];
   if (options.memory !== false) {
     const { max, maxBytes } = options.memory ?? {};
-    tiers.push(
-      memoryStore({
-        ...(options.now === undefined ? {} : { now: options.now }),
-        ...(max !== undefined || maxBytes === undefined ? { max: max ?? DEFAULT_MEMORY_MAX } : {}),
-        ...(maxBytes === undefined ? {} : { maxBytes }),
-      }),
-    );
+    const now = options.now === undefined ? {} : { now: options.now };
+    // Without a byte bound, the tier whose hit is one Map.get; lru-cache when bytes count.
+    if (maxBytes === undefined) {
+      tiers.push(generationalStore({ ...now, max: max ?? DEFAULT_MEMORY_MAX }));
+    } else {
+      tiers.push(memoryStore({ ...now, maxBytes, ...(max === undefined ? {} : { max }) }));
+    }
   }
   const disk = options.disk;
   if (disk) {
