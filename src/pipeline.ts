@@ -172,15 +172,7 @@ export function pipeline(options: PipelineOptions): Pipeline {
       }
       const file = files.result(fingerprint);
       await dumpFile(file, value);
-      const { size } = await fsp.stat(file);
-      const finishedAt = Date.now();
-      await files.writeStatus({
-        ...started,
-        state: 'done',
-        finishedAt,
-        durationMs: finishedAt - started.startedAt,
-        bytes: size,
-      });
+      await files.markDone(started, file);
       await files.prune(fingerprint);
       return value;
     } finally {
@@ -264,16 +256,7 @@ export function pipeline(options: PipelineOptions): Pipeline {
       } finally {
         await writer.close();
       }
-      const finishedAt = Date.now();
-      const { size } = await fsp.stat(file);
-      await files.writeStatus({
-        ...started,
-        state: 'done',
-        finishedAt,
-        durationMs: finishedAt - started.startedAt,
-        bytes: size,
-        items: items_,
-      });
+      await files.markDone(started, file, items_);
     } finally {
       unlock(files);
     }

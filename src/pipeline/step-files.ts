@@ -81,6 +81,20 @@ export class StepFiles {
     await dumpFile(this.statusFile, record, { fsync: false });
   }
 
+  /** Records a finished run: its time, duration and the size of its checkpoint `file`. */
+  async markDone(started: StepRecord, file: string, items?: number): Promise<void> {
+    const { size } = await fsp.stat(file);
+    const finishedAt = Date.now();
+    await this.writeStatus({
+      ...started,
+      state: 'done',
+      finishedAt,
+      durationMs: finishedAt - started.startedAt,
+      bytes: size,
+      ...(items === undefined ? {} : { items }),
+    });
+  }
+
   /** Removes checkpoints of other fingerprints (older inputs or versions). */
   async prune(keep: string): Promise<void> {
     let names: string[];
