@@ -14,6 +14,12 @@
  * - `ERR_TOO_DEEP`: a value nested deeper than the codec's depth limit.
  * - `ERR_IO`: a file operation failed (the `cause` holds the system error).
  * - `ERR_CLOSED`: a writer, cache or store used after `close()`.
+ *
+ * @example
+ * ```ts
+ * const code: KeepsakeErrorCode | undefined = isKeepsakeError(err) ? err.code : undefined;
+ * if (code === 'ERR_CORRUPT' || code === 'ERR_FORMAT') await recompute();
+ * ```
  */
 export type KeepsakeErrorCode =
   | 'ERR_UNSERIALIZABLE'
@@ -30,7 +36,17 @@ export type KeepsakeErrorCode =
   | 'ERR_TIMEOUT'
   | 'ERR_STORE';
 
-/** Options of {@link KeepsakeError}: the `cause` it wraps and the hint on how to fix it. */
+/**
+ * Options of {@link KeepsakeError}: the `cause` it wraps and the hint on how to fix it.
+ *
+ * @example
+ * ```ts
+ * throw new KeepsakeError('ERR_STORE', 'bucketStore: write failed', {
+ *   cause: err,
+ *   hint: 'check that the bucket exists and is writable',
+ * });
+ * ```
+ */
 export interface KeepsakeErrorOptions {
   /** The underlying error, kept as the standard `cause`. */
   cause?: unknown;

@@ -26,7 +26,16 @@ export const channels = {
   error: diagnostics.channel('keepsake:error'),
 } as const;
 
-/** The name of one keepsake channel: `'hit' | 'miss' | 'set' | 'evict' | 'error'`. */
+/**
+ * The name of one keepsake channel: `'hit' | 'miss' | 'set' | 'evict' | 'error'`.
+ *
+ * @example
+ * ```ts
+ * import diagnostics from 'node:diagnostics_channel';
+ * const watched: ChannelName[] = ['miss', 'error'];
+ * for (const name of watched) diagnostics.subscribe(`keepsake:${name}`, (msg) => log(name, msg));
+ * ```
+ */
 export type ChannelName = keyof typeof channels;
 
 /**

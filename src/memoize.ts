@@ -13,12 +13,29 @@ import { MemoryStore } from './stores/memory-store.js';
 export type { MemoizeDecorator } from './memoize/decorator.js';
 export type { MemoizeOptions } from './memoize/options.js';
 
-/** Any function: memoize keeps its exact type. */
+/**
+ * Any function: memoize keeps its exact type.
+ *
+ * @example
+ * ```ts
+ * function cached<F extends AnyFunction>(fn: F): Memoized<F> {
+ *   return memoize(fn, { ttl: 60_000, disk: true });
+ * }
+ * ```
+ */
 // biome-ignore lint/suspicious/noExplicitAny: the wrapped function may take and return anything
 export type AnyFunction = (...args: any[]) => any;
 
 /**
  * A memoized function: the same call signature, plus tools to inspect its cache.
+ *
+ * @example
+ * ```ts
+ * const getUser = memoize(async (id: string) => db.users.find(id));
+ * await getUser('42');
+ * getUser.peek('42'); // the cached user, without a query
+ * await getUser.invalidate('42'); // the next call queries again
+ * ```
  */
 export type Memoized<F extends AnyFunction> = F & {
   /** The key this call uses (readable for memory-only caches, a hash for shared tiers). */

@@ -27,7 +27,14 @@ export interface PipelineOptions {
   name?: string;
 }
 
-/** Options of `pipeline.step`. */
+/**
+ * Options of `pipeline.step`.
+ *
+ * @example
+ * ```ts
+ * const model = await run.step('train', () => train(rows), { inputs: [rows, params], version: 2 });
+ * ```
+ */
 export interface StepOptions {
   /** Values the step depends on (file names, parameters, earlier steps' results): a change
    * reruns the step. @default [] */
@@ -36,7 +43,15 @@ export interface StepOptions {
   version?: string | number;
 }
 
-/** Options of `pipeline.each`. */
+/**
+ * Options of `pipeline.each`.
+ *
+ * @example
+ * ```ts
+ * const options: EachOptions<string> = { key: (url) => url, concurrency: 8 };
+ * for await (const page of run.each('fetch', urls, (url) => fetchPage(url), options)) save(page);
+ * ```
+ */
 export interface EachOptions<I> {
   /** What identifies an item across runs; results are matched by it. @default its index */
   key?: (item: I, index: number) => unknown;
@@ -47,7 +62,16 @@ export interface EachOptions<I> {
   concurrency?: number;
 }
 
-/** One step as `status()` reports it. Times are epoch ms. */
+/**
+ * One step as `status()` reports it. Times are epoch ms.
+ *
+ * @example
+ * ```ts
+ * for (const step of await run.status()) {
+ *   console.log(step.name, step.state, step.durationMs ?? '-', step.items ?? '');
+ * }
+ * ```
+ */
 export interface StepStatus {
   name: string;
   state: 'done' | 'running' | 'failed' | 'pending';
@@ -62,7 +86,16 @@ export interface StepStatus {
   inputs?: string;
 }
 
-/** A checkpointed pipeline; create it with {@link pipeline}. */
+/**
+ * A checkpointed pipeline; create it with {@link pipeline}.
+ *
+ * @example
+ * ```ts
+ * const run: Pipeline = pipeline({ dir: '.checkpoints' });
+ * const rows = await run.step('load', () => loadCsv('sales.csv'), { inputs: ['sales.csv'] });
+ * await run.reset('load'); // forget the checkpoint: the next run loads again
+ * ```
+ */
 export interface Pipeline {
   /** Runs `fn` unless a checkpoint with the same name, version and inputs exists, and returns
    * the stored result if so. A throw or a crash leaves no checkpoint. */

@@ -3,7 +3,19 @@ import { KeepsakeError } from '../errors.js';
 import { memoryStore } from '../stores/memory-store.js';
 import type { Store } from '../stores/store.js';
 
-/** Options of `createCache`. Every time is in milliseconds. */
+/**
+ * Options of `createCache`. Every time is in milliseconds.
+ *
+ * @example
+ * ```ts
+ * const cache = createCache({
+ *   tiers: [memoryStore(), diskStore()],
+ *   ttl: 60_000,
+ *   staleWhileRevalidate: 300_000,
+ *   namespace: 'users',
+ * });
+ * ```
+ */
 export interface CacheOptions {
   /**
    * The tiers, read in this order; a hit in a lower tier is promoted into the tiers above it
@@ -55,7 +67,14 @@ export interface CacheOptions {
   now?: Clock;
 }
 
-/** Lease tuning for `createCache({ lock })`. */
+/**
+ * Lease tuning for `createCache({ lock })`.
+ *
+ * @example
+ * ```ts
+ * const cache = createCache({ tiers: [memoryStore(), diskStore()], lock: { ttl: 120_000 } });
+ * ```
+ */
 export interface CacheLockOptions {
   /**
    * How long a lease lasts, ms: a computation longer than this may run twice; a crashed holder
@@ -70,7 +89,14 @@ export interface CacheLockOptions {
   pollInterval?: number;
 }
 
-/** Per-call options of `cache.set` and `cache.setSync`. */
+/**
+ * Per-call options of `cache.set` and `cache.setSync`.
+ *
+ * @example
+ * ```ts
+ * await cache.set(`user:${user.id}`, user, { ttl: 60_000, tags: [`user:${user.id}`] });
+ * ```
+ */
 export interface SetOptions {
   /** Freshness, ms; overrides the cache's `ttl`. `Infinity`: never expires. */
   ttl?: number;
@@ -80,7 +106,18 @@ export interface SetOptions {
   tags?: readonly string[];
 }
 
-/** Per-call options of `cache.wrap` and `cache.wrapSync`. */
+/**
+ * Per-call options of `cache.wrap` and `cache.wrapSync`.
+ *
+ * @example
+ * ```ts
+ * const user = await cache.wrap(`user:${id}`, () => db.users.find(id), {
+ *   ttl: 60_000,
+ *   tags: [`user:${id}`],
+ *   shouldCache: (found) => found !== undefined,
+ * });
+ * ```
+ */
 export interface WrapOptions<T> {
   /** Freshness, ms, or a function of the computed value; `0` does not store it. */
   ttl?: number | ((value: T) => number);

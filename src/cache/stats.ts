@@ -1,6 +1,15 @@
 import type { TierStats } from './tier.js';
 
-/** Counters of a cache since it was created, from `cache.stats()`. */
+/**
+ * Counters of a cache since it was created, from `cache.stats()`.
+ *
+ * @example
+ * ```ts
+ * const stats = cache.stats();
+ * const hitRate = stats.hits / Math.max(1, stats.hits + stats.misses);
+ * console.log(`hit rate ${hitRate.toFixed(2)}, ${stats.errors} errors`);
+ * ```
+ */
 export interface CacheStats {
   /** Lookups that found a value (fresh or stale) in some tier. */
   hits: number;

@@ -1,7 +1,16 @@
 import { KeepsakeError } from '../errors.js';
 import type { MaybePromise, Store, StoreEntry } from '../stores/store.js';
 
-/** Per-tier counters, as `stats().tiers` reports them. */
+/**
+ * Per-tier counters, as `stats().tiers` reports them.
+ *
+ * @example
+ * ```ts
+ * for (const tier of cache.stats().tiers) {
+ *   console.log(tier.name, tier.hits, tier.misses, tier.errors, tier.bytes ?? 'n/a');
+ * }
+ * ```
+ */
 export interface TierStats {
   /** The store's `name`. */
   name: string;

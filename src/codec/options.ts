@@ -1,4 +1,12 @@
-/** Compression recorded in a blob's header. `'none'` stores the payload as it is. */
+/**
+ * Compression recorded in a blob's header. `'none'` stores the payload as it is.
+ *
+ * @example
+ * ```ts
+ * const compress: Compression = rows.length > 10_000 ? 'brotli' : 'none';
+ * await dumpFile('rows.ks', rows, { compress });
+ * ```
+ */
 export type Compression = 'none' | 'gzip' | 'deflate' | 'brotli';
 
 /**

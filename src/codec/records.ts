@@ -11,6 +11,13 @@ import { checkDeserializeOptions, decodePayload, encodePayload } from './seriali
 /**
  * Appends values to a record file one after another, like repeated `pickle.dump` calls on one
  * file. Each record is a whole blob with its own length and checksum.
+ *
+ * @example
+ * ```ts
+ * const writer = await openRecordWriter('events.ksr', { append: true });
+ * for (const event of batch) await writer.write(event);
+ * await writer.close();
+ * ```
  */
 export interface RecordWriter {
   /** Encodes `value` and queues it; resolves once it is handed to the OS (buffered writes are
@@ -22,7 +29,14 @@ export interface RecordWriter {
   close(): Promise<void>;
 }
 
-/** Options of {@link openRecordWriter}. */
+/**
+ * Options of {@link openRecordWriter}.
+ *
+ * @example
+ * ```ts
+ * const writer = await openRecordWriter('audit.ksr', { append: true, batchBytes: 0 });
+ * ```
+ */
 export interface RecordWriterOptions extends SerializeOptions {
   /** Keep existing records and add after them (a torn last record from a crash is cut off
    * first). With `false` an existing file is replaced. @default false */
@@ -33,7 +47,16 @@ export interface RecordWriterOptions extends SerializeOptions {
   batchBytes?: number;
 }
 
-/** Options of {@link readRecords}. */
+/**
+ * Options of {@link readRecords}.
+ *
+ * @example
+ * ```ts
+ * for await (const event of readRecords<AuditEvent>('audit.ksr', { onTornTail: 'truncate' })) {
+ *   handle(event);
+ * }
+ * ```
+ */
 export interface ReadRecordsOptions extends DeserializeOptions {
   /** What to do when the file ends in a torn record (a crash mid-write): `'ignore'` ends the
    * iteration after the last whole record, `'error'` throws `ERR_CORRUPT` there, and

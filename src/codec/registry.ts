@@ -1,12 +1,31 @@
 import { KeepsakeError } from '../errors.js';
 
-/** A class constructor keepsake can register: anything with a `prototype`. */
+/**
+ * A class constructor keepsake can register: anything with a `prototype`.
+ *
+ * @example
+ * ```ts
+ * function registerAll(classes: Constructor[]): void {
+ *   for (const ctor of classes) registerClass(ctor, { name: `app.${ctor.name}` });
+ * }
+ * ```
+ */
 // biome-ignore lint/suspicious/noExplicitAny: constructors of any signature are accepted
 export type Constructor<T = object> = abstract new (...args: any[]) => T;
 
 /**
  * How instances of a registered class travel: the `__getstate__` / `__setstate__` pair of
  * Python's pickle, plus a version and the steps that bring an old state up to date.
+ *
+ * @example
+ * ```ts
+ * const options: RegisterClassOptions<Money> = {
+ *   name: 'billing.Money',
+ *   toState: (m) => [m.cents, m.currency],
+ *   fromState: (state) => new Money(...(state as [number, string])),
+ * };
+ * registerClass(Money, options);
+ * ```
  */
 export interface RegisterClassOptions<T = object> {
   /** Stable wire name. Stored with every instance; renaming the class in code keeps it working.

@@ -2,7 +2,15 @@ import { type Clock, systemClock } from '../clock.js';
 import { KeepsakeError } from '../errors.js';
 import type { StoreEntry, StoreEvent, StoreUsage, SyncStore } from './store.js';
 
-/** Options of {@link generationalStore}. */
+/**
+ * Options of {@link generationalStore}.
+ *
+ * @example
+ * ```ts
+ * const store = generationalStore({ max: 50_000, name: 'parse' });
+ * const parseCached = memoize(parse, { tiers: [store] });
+ * ```
+ */
 export interface GenerationalStoreOptions {
   /**
    * Most entries held. The store keeps two generations of at most `max / 2` entries each; when

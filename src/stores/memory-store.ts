@@ -3,7 +3,14 @@ import { type Clock, systemClock } from '../clock.js';
 import { KeepsakeError } from '../errors.js';
 import type { StoreEntry, StoreEvent, StoreUsage, SyncStore } from './store.js';
 
-/** Options of {@link memoryStore}. */
+/**
+ * Options of {@link memoryStore}.
+ *
+ * @example
+ * ```ts
+ * const cache = createCache({ tiers: [memoryStore({ maxBytes: 256 * 1024 ** 2 })] }); // 256 MiB
+ * ```
+ */
 export interface MemoryStoreOptions {
   /**
    * Most entries held; the least recently used go first.

@@ -12,7 +12,19 @@ import { scanDelete } from './redis/scan-delete.js';
 import { defineScripts, type ScriptClient, type ScriptPipeline } from './redis/scripts.js';
 import type { Store, StoreEntry, StoreEvent, StoreUsage } from './store.js';
 
-/** Options of {@link redisStore}. Every time is in milliseconds. */
+/**
+ * Options of {@link redisStore}. Every time is in milliseconds.
+ *
+ * @example
+ * ```ts
+ * const redis = redisStore({
+ *   url: 'redis://cache.internal:6379',
+ *   prefix: 'shop:',
+ *   commandTimeout: 100,
+ * });
+ * const cache = createCache({ tiers: [memoryStore(), redis], readTimeout: 100 });
+ * ```
+ */
 export interface RedisStoreOptions {
   /**
    * Your ioredis client, a `Redis` or a `Cluster` (ioredis v5). The store never closes it; it
@@ -78,6 +90,13 @@ export interface RedisStoreOptions {
 /**
  * {@link RedisStore.usage}: besides the standard fields, the fail-open counters. `entries` and
  * `bytes` are not reported (counting keys under a prefix would need a SCAN).
+ *
+ * @example
+ * ```ts
+ * const { state, connected, timeouts, rejected } = redis.usage();
+ * console.log(`redis ${state}, connected: ${connected}`);
+ * console.log(`${timeouts} timeouts, ${rejected} calls rejected while down`);
+ * ```
  */
 export interface RedisStoreUsage extends StoreUsage {
   /** The circuit breaker's state: `'closed'` means Redis is in use. */

@@ -7,7 +7,17 @@
  * is the capability) and keyv (expiry stored as absolute epoch ms, TTL given in ms).
  */
 
-/** A value, or a promise of it: sync stores return the first, async stores may return either. */
+/**
+ * A value, or a promise of it: sync stores return the first, async stores may return either.
+ *
+ * @example
+ * ```ts
+ * async function read(store: Store, key: string): Promise<unknown> {
+ *   const entry: MaybePromise<StoreEntry | undefined> = store.get(key);
+ *   return (await entry)?.value; // await handles both a value and a promise
+ * }
+ * ```
+ */
 export type MaybePromise<T> = T | Promise<T>;
 
 /**
@@ -16,6 +26,11 @@ export type MaybePromise<T> = T | Promise<T>;
  *   decode). Only an in-process store can be one.
  * - `'bytes'`: codec bytes (`serialize()` output, a `Uint8Array`), encoded once per `set` by the
  *   cache and shared by every byte tier.
+ *
+ * @example
+ * ```ts
+ * const kind: StoreKind = store.kind; // 'value' for memoryStore(), 'bytes' for diskStore()
+ * ```
  */
 export type StoreKind = 'value' | 'bytes';
 
@@ -63,13 +78,29 @@ export interface StoreEntry<V = unknown> {
  *   it from its other tiers too.
  * - `invalidate`: tags were invalidated elsewhere (e.g. broadcast over Redis pub/sub); the cache
  *   invalidates them in its other tiers too.
+ *
+ * @example
+ * ```ts
+ * const store = memoryStore({ max: 1_000 });
+ * const stop = store.watch((event: StoreEvent) => {
+ *   if (event.type === 'evict') console.log(`dropped ${event.key}: ${event.reason}`);
+ * });
+ * ```
  */
 export type StoreEvent =
   | { readonly type: 'evict'; readonly key: string; readonly reason: 'capacity' | 'expire' }
   | { readonly type: 'delete'; readonly key: string }
   | { readonly type: 'invalidate'; readonly tags: readonly string[] };
 
-/** How full a store is, for `cache.stats().tiers`. Either field may be unknown. */
+/**
+ * How full a store is, for `cache.stats().tiers`. Either field may be unknown.
+ *
+ * @example
+ * ```ts
+ * const usage: StoreUsage = store.usage?.() ?? {};
+ * console.log(`${usage.entries ?? '?'} entries, ${usage.bytes ?? '?'} bytes`);
+ * ```
+ */
 export interface StoreUsage {
   /** Number of entries held. */
   entries?: number;

@@ -12,7 +12,15 @@ import path from 'node:path';
  */
 export const CACHE_DIR_ENV = 'KEEPSAKE_CACHE_DIR';
 
-/** What {@link defaultCacheDir} looks at; every field defaults to the real process's. */
+/**
+ * What {@link defaultCacheDir} looks at; every field defaults to the real process's.
+ *
+ * @example
+ * ```ts
+ * defaultCacheDir({ cwd: '/', env: { XDG_CACHE_HOME: '/data/cache' }, platform: 'linux' });
+ * // '/data/cache/keepsak'
+ * ```
+ */
 export interface DefaultCacheDirContext {
   /** Where the walk up to the nearest `package.json` starts. @default process.cwd() */
   cwd?: string;

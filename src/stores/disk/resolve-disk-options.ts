@@ -4,7 +4,15 @@ import { KeepsakeError } from '../../errors.js';
 import { defaultCacheDir } from './default-cache-dir.js';
 import { type DiskFs, nodeDiskFs } from './disk-fs.js';
 
-/** Options of {@link diskStore}. */
+/**
+ * Options of {@link diskStore}.
+ *
+ * @example
+ * ```ts
+ * const disk = diskStore({ dir: '.cache/results', maxBytes: 4 * 1024 ** 3, name: 'results' });
+ * const cache = createCache({ tiers: [memoryStore(), disk], ttl: 86_400_000 });
+ * ```
+ */
 export interface DiskStoreOptions {
   /**
    * The folder (created if missing). Several processes may share it.

@@ -3,6 +3,12 @@
  * - `closed`: commands go to Redis.
  * - `open`: too many consecutive failures; commands fail at once without touching the network.
  * - `half-open`: the cool-down passed and one probe is in flight; commands still fail at once.
+ *
+ * @example
+ * ```ts
+ * const state: BreakerState = redis.usage().state;
+ * if (state !== 'closed') console.warn(`redis tier ${state}: serving from memory and disk`);
+ * ```
  */
 export type BreakerState = 'closed' | 'open' | 'half-open';
 
