@@ -58,6 +58,34 @@ export function canonicalKey(...parts: unknown[]): string {
   return out;
 }
 
+/** Canonical encodings up to this many bytes are their own memory key; longer ones hash. */
+const EXACT_KEY_BYTES = 256;
+
+/**
+ * An in-process key for any parts, for memoize's memory tier: the canonical bytes themselves
+ * (as a latin1 string, `'o:…'`) when they are short, which is exact and skips the hash and the
+ * hex; `'h:' + hashKey(...)` for longer ones. Deterministic per value, so equal values meet;
+ * never for disk or Redis (it is not fixed-length or file-safe).
+ *
+ * @example
+ * ```ts
+ * memoryKey({ id: 1, tags: ['a'] }) === memoryKey({ tags: ['a'], id: 1 }); // true
+ * ```
+ */
+export function memoryKey(...parts: unknown[]): string {
+  const start = w.pos;
+  const saved = enter();
+  try {
+    encodeParts(parts);
+    return w.pos - start <= EXACT_KEY_BYTES
+      ? `o:${w.node.toString('latin1', start, w.pos)}`
+      : `h:${hex16(digestFrom(start))}`;
+  } finally {
+    w.pos = start;
+    leave(saved);
+  }
+}
+
 function primitiveKey(v: unknown): string | undefined {
   switch (typeof v) {
     case 'number':

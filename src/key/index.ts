@@ -1,2 +1,2 @@
 export { CHUNK_BYTES, KEY_FORMAT, LARGE_BYTES, MAX_DEPTH } from './encode.js';
-export { canonicalKey, hashKey, ready } from './hash-key.js';
+export { canonicalKey, hashKey, memoryKey, ready } from './hash-key.js';

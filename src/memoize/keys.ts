@@ -1,4 +1,4 @@
-import { canonicalKey, hashKey } from '../key/index.js';
+import { canonicalKey, hashKey, memoryKey } from '../key/index.js';
 
 const instanceIds = new WeakMap<object, number>();
 let nextInstance = 1;
@@ -36,7 +36,7 @@ export function singleKey(a: unknown): unknown {
     case 'bigint':
       return a;
     case 'object':
-      return a === null ? null : `\0${canonicalKey(a)}`;
+      return a === null ? null : `\0${memoryKey(a)}`;
     default:
       return `\0${canonicalKey(a)}`;
   }
@@ -46,7 +46,10 @@ export function singleKey(a: unknown): unknown {
 export function compositeKey(self: unknown, args: ArrayLike<unknown>): string {
   const parts = Array.from(args);
   if (keyedThis(self)) parts.unshift({ instance: instanceId(self) });
-  return `\0${canonicalKey(...parts)}`;
+  const objects = parts.some(
+    (p) => (typeof p === 'object' && p !== null) || typeof p === 'function',
+  );
+  return `\0${objects ? memoryKey(...parts) : canonicalKey(...parts)}`;
 }
 
 /** A key shared tiers (disk, Redis) understand: a 128-bit hash of identity and arguments. */
@@ -58,6 +61,10 @@ export function sharedKey(identity: string, self: unknown, args: ArrayLike<unkno
 
 /** The memory key in readable form, for `keyOf`. */
 export function describeKey(key: unknown): string {
+  if (typeof key === 'string' && key.startsWith('\0o:')) {
+    // Canonical bytes: shown as hex, they are not text.
+    return `o:${Buffer.from(key.slice(3), 'latin1').toString('hex')}`;
+  }
   if (typeof key === 'string' && key.charCodeAt(0) === 0) return key.slice(1);
   return canonicalKey(key);
 }
