@@ -67,7 +67,7 @@ export class Cache {
   get<T = unknown>(key: string): Promise<T | undefined> {
     if (this.#closed) return Promise.reject(closedError('get'));
     const e = this.#e;
-    const k = e.prefix === '' ? key : e.prefix + key;
+    const k = this.#key(key);
     let from = 0;
     if (e.frontFast) {
       const entry = e.frontRead(k);
@@ -87,7 +87,7 @@ export class Cache {
   getSync<T = unknown>(key: string): T | undefined {
     const e = this.#e;
     // One flag for "all sync, not closed, memory in front": the common case costs one test.
-    const k = e.prefix === '' ? key : e.prefix + key;
+    const k = this.#key(key);
     if (!this.#fastSync) {
       this.#syncGuard('getSync');
       if (!e.frontFast) return this.#counted(k, e.lookupSync(k, 0, e.tiers.length));
@@ -103,7 +103,7 @@ export class Cache {
   peek<T = unknown>(key: string): T | undefined {
     if (this.#closed) throw closedError('peek');
     const e = this.#e;
-    const k = e.prefix === '' ? key : e.prefix + key;
+    const k = this.#key(key);
     return this.#counted(k, e.lookupSync(k, 0, e.syncPrefix));
   }
 
@@ -140,7 +140,7 @@ export class Cache {
   wrap<T>(key: string, compute: () => T | Promise<T>, options: WrapOptions<T> = {}): Promise<T> {
     if (this.#closed) return Promise.reject(closedError('wrap'));
     const e = this.#e;
-    const k = e.prefix === '' ? key : e.prefix + key;
+    const k = this.#key(key);
     let from = 0;
     if (e.frontFast) {
       const entry = e.frontRead(k);
@@ -173,7 +173,7 @@ export class Cache {
   wrapSync<T>(key: string, compute: () => T, options: WrapOptions<T> = {}): T {
     const e = this.#e;
     if (!e.allSync || this.#closed) this.#syncGuard('wrapSync');
-    const k = e.prefix === '' ? key : e.prefix + key;
+    const k = this.#key(key);
     let from = 0;
     if (e.frontFast) {
       const entry = e.frontRead(k);

@@ -2,9 +2,9 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { KeepsakeError } from '../errors.js';
-import { BlobFiles } from './disk/blob-files.js';
+import { BlobFiles, type BlobRead } from './disk/blob-files.js';
 import { entryChecksum, envelopeLength, hashBytes } from './disk/checksum.js';
-import { decodeRecord, encodeRecord } from './disk/entry-record.js';
+import { decodeRecord, encodeRecord, type RecordView } from './disk/entry-record.js';
 import { checkBytes, closedError, isDead, toEntry } from './disk/entry-view.js';
 import { dbKey, INDEX_FILE, IndexDb, type Removed } from './disk/index-db.js';
 import {
@@ -16,6 +16,9 @@ import { toStoreError } from './disk/to-store-error.js';
 import type { StoreEntry, StoreEvent, StoreUsage, SyncStore } from './store.js';
 
 export type { DiskStoreOptions } from './disk/resolve-disk-options.js';
+
+/** #accept's answer when a value file vanished under a first read: look again. */
+const RETRY: unique symbol = Symbol('retry');
 
 /** How often an idle store sweeps expired entries and orphaned blobs, ms. */
 const SWEEP_INTERVAL = 60_000;
@@ -98,33 +101,19 @@ export class DiskStore implements SyncStore {
         if (view.key !== key) return undefined; // another key under the same long-key hash
         const now = this.#options.now();
         if (isDead(view, now)) return undefined;
-        let value: Buffer;
-        let valueHash: bigint;
-        if (view.blob) {
-          const read = this.#blobs.readSync(
-            raw.toString('latin1', view.bodyAt),
-            view.size,
-            view.envelope ? ENVELOPE_HEADER : view.size,
-          );
-          if (read.status === 'missing' && attempt === 0) {
-            // Replaced or removed by another process since our snapshot: look again.
-            db.refresh();
-            continue;
-          }
-          if (read.status !== 'ok') {
-            return this.#corrupt(db, k, raw, key, `its value file is ${read.status}`);
-          }
-          value = read.bytes;
-          valueHash = read.hash;
-        } else {
-          value = raw.subarray(view.bodyAt);
-          valueHash = hashBytes(value);
-        }
-        if (entryChecksum(view, valueHash) !== view.checksum) {
-          return this.#corrupt(db, k, raw, key, 'its checksum does not match');
-        }
-        this.#touch(k, view.usedAt, now);
-        return toEntry(view, value);
+        const read: BlobRead = view.blob
+          ? this.#blobs.readSync(
+              raw.toString('latin1', view.bodyAt),
+              view.size,
+              view.envelope ? ENVELOPE_HEADER : view.size,
+            )
+          : {
+              status: 'ok',
+              bytes: raw.subarray(view.bodyAt),
+              hash: hashBytes(raw.subarray(view.bodyAt)),
+            };
+        const result = this.#accept(db, k, raw, key, view, read, now, attempt);
+        if (result !== RETRY) return result;
       }
     } catch (error) {
       throw toStoreError('get', key, error);
@@ -154,22 +143,38 @@ export class DiskStore implements SyncStore {
           view.size,
           view.envelope ? ENVELOPE_HEADER : view.size,
         );
-        if (read.status === 'missing' && attempt === 0) {
-          db.refresh();
-          continue;
-        }
-        if (read.status !== 'ok') {
-          return this.#corrupt(db, k, raw, key, `its value file is ${read.status}`);
-        }
-        if (entryChecksum(view, read.hash) !== view.checksum) {
-          return this.#corrupt(db, k, raw, key, 'its checksum does not match');
-        }
-        this.#touch(k, view.usedAt, now);
-        return toEntry(view, read.bytes);
+        const result = this.#accept(db, k, raw, key, view, read, now, attempt);
+        if (result !== RETRY) return result;
       }
     } catch (error) {
       throw toStoreError('get', key, error);
     }
+  }
+
+  /** The entry a record and its value make; damage is reported (#corrupt throws); RETRY when
+   * the value file vanished under a first read (replaced by another process: look again). */
+  #accept(
+    db: IndexDb,
+    k: string,
+    raw: Buffer,
+    key: string,
+    view: RecordView,
+    read: BlobRead,
+    now: number,
+    attempt: number,
+  ): StoreEntry | typeof RETRY {
+    if (read.status === 'missing' && attempt === 0) {
+      db.refresh();
+      return RETRY;
+    }
+    if (read.status !== 'ok') {
+      return this.#corrupt(db, k, raw, key, `its value file is ${read.status}`);
+    }
+    if (entryChecksum(view, read.hash) !== view.checksum) {
+      return this.#corrupt(db, k, raw, key, 'its checksum does not match');
+    }
+    this.#touch(k, view.usedAt, now);
+    return toEntry(view, read.bytes);
   }
 
   has(key: string): boolean {

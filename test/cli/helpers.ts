@@ -54,13 +54,4 @@ export function useTmp(): () => string {
   };
 }
 
-/** Every value file under a cache folder's `blobs/`. */
-export function blobFiles(dir: string): string[] {
-  const root = path.join(dir, 'blobs');
-  if (!fs.existsSync(root)) return [];
-  return fs
-    .readdirSync(root)
-    .flatMap((shard) =>
-      fs.readdirSync(path.join(root, shard)).map((f) => path.join(root, shard, f)),
-    );
-}
+export { blobFiles } from '../helpers/blob-files.js';

@@ -7,19 +7,10 @@ import { serialize } from '../../../src/codec/index.js';
 import { isKeepsakeError } from '../../../src/errors.js';
 import { INDEX_FILE } from '../../../src/stores/disk/index-db.js';
 import { diskStore } from '../../../src/stores/disk-store.js';
+import { blobFiles } from '../../helpers/blob-files.js';
 import { useTmp } from './helpers/tmp.js';
 
 const tmp = useTmp();
-
-function blobFiles(dir: string): string[] {
-  const root = path.join(dir, 'blobs');
-  if (!fs.existsSync(root)) return [];
-  return fs
-    .readdirSync(root)
-    .flatMap((shard) =>
-      fs.readdirSync(path.join(root, shard)).map((f) => path.join(root, shard, f)),
-    );
-}
 
 function expectCorrupt(fn: () => unknown): void {
   try {
