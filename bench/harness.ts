@@ -167,22 +167,28 @@ export function measureAll(fns: Array<() => unknown>, options: MeasureOptions = 
     }
   }
 
-  return plan.map((p) => {
-    const samples = options.clock === 'cpu' ? p.cpu : p.wall;
-    const med = median(samples);
-    return {
-      opsPerSec: med,
-      wallOpsPerSec: median(p.wall),
-      cpuOpsPerSec: median(p.cpu),
-      nsPerOp: 1e9 / med,
-      spread: median(samples.map((x) => Math.abs(x - med))) / med,
-      rounds: p.rounds,
-      iterationsPerRound: p.iterations,
-    };
-  });
+  return plan.map((p) => summarize(p, options.clock));
 }
 
 /** True when the module at `url` is the script node was started with. */
+/** Rounds of one candidate (ops/s per round, wall and CPU clock) as a {@link Measurement}. */
+export function summarize(
+  p: { wall: number[]; cpu: number[]; rounds: number; iterations: number },
+  clock: MeasureOptions['clock'],
+): Measurement {
+  const samples = clock === 'cpu' ? p.cpu : p.wall;
+  const med = median(samples);
+  return {
+    opsPerSec: med,
+    wallOpsPerSec: median(p.wall),
+    cpuOpsPerSec: median(p.cpu),
+    nsPerOp: 1e9 / med,
+    spread: median(samples.map((x) => Math.abs(x - med))) / med,
+    rounds: p.rounds,
+    iterationsPerRound: p.iterations,
+  };
+}
+
 export function isMain(url: string): boolean {
   const entry = process.argv[1];
   return entry !== undefined && pathToFileURL(entry).href === url;

@@ -35,6 +35,7 @@ import {
   markdownTable,
   measureAll,
   type RunOptions,
+  summarize,
   textTable,
 } from './harness.js';
 import { run as runKeyBench } from './key.js';
@@ -233,12 +234,6 @@ function compileLoop(
 // Async measurement (harness.ts's measureAll is synchronous)
 // ---------------------------------------------------------------------------------------------
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = s.length >> 1;
-  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
-}
-
 /**
  * `measureAll` for async ops: the same warm-up, interleaved rotating rounds, GC before each
  * round and both clocks. The ops only await settled promises (microtasks, no I/O), so the
@@ -282,19 +277,7 @@ async function measureAllAsync(
       p.cpu.push((p.iterations * 1e6) / Math.max(1, cpu.user + cpu.system));
     }
   }
-  return plan.map((p) => {
-    const samples = options.clock === 'cpu' ? p.cpu : p.wall;
-    const med = median(samples);
-    return {
-      opsPerSec: med,
-      wallOpsPerSec: median(p.wall),
-      cpuOpsPerSec: median(p.cpu),
-      nsPerOp: 1e9 / med,
-      spread: median(samples.map((x) => Math.abs(x - med))) / med,
-      rounds: p.rounds,
-      iterationsPerRound: p.iterations,
-    };
-  });
+  return plan.map((p) => summarize(p, options.clock));
 }
 
 // ---------------------------------------------------------------------------------------------
