@@ -213,13 +213,49 @@ export function pipeline(options: PipelineOptions): Pipeline {
     }
   }
 
-  async function* each<I, O>(
+  // Checked here, not inside the generator: bad arguments fail at the call, not at first next().
+  function each<I, O>(
     stepName: string,
     items: Iterable<I> | AsyncIterable<I>,
     fn: (item: I, index: number) => O | Promise<O>,
     eachOptions: EachOptions<I> = {},
   ): AsyncIterableIterator<O> {
+    checkName(stepName, 'each');
+    if (typeof fn !== 'function') {
+      throw new KeepsakeError('ERR_OPTIONS', `each "${stepName}" needs a function`, {
+        hint: "e.g. run.each('score', rows, (row) => score(row))",
+      });
+    }
+    if (
+      items === null ||
+      typeof items !== 'object' ||
+      !(Symbol.iterator in items || Symbol.asyncIterator in items)
+    ) {
+      throw new KeepsakeError('ERR_OPTIONS', `each "${stepName}" needs an iterable of items`, {
+        hint: 'pass an array, a generator or an async iterable',
+      });
+    }
     const concurrency = eachOptions.concurrency ?? 1;
+    if (!Number.isSafeInteger(concurrency) || concurrency < 1) {
+      throw new KeepsakeError('ERR_OPTIONS', '`concurrency` must be an integer >= 1', {
+        hint: `got ${String(concurrency)}; use 1 for one item at a time`,
+      });
+    }
+    if (eachOptions.key !== undefined && typeof eachOptions.key !== 'function') {
+      throw new KeepsakeError('ERR_OPTIONS', '`key` must be a function of the item', {
+        hint: 'e.g. { key: (row) => row.id }',
+      });
+    }
+    return eachItems(stepName, items, fn, eachOptions, concurrency);
+  }
+
+  async function* eachItems<I, O>(
+    stepName: string,
+    items: Iterable<I> | AsyncIterable<I>,
+    fn: (item: I, index: number) => O | Promise<O>,
+    eachOptions: EachOptions<I>,
+    concurrency: number,
+  ): AsyncIterableIterator<O> {
     const inputs = hashKey(eachOptions.version ?? null);
     const fingerprint = hashKey('each', name, stepName, eachOptions.version ?? null);
     const files = new StepFiles(root, stepName);

@@ -101,3 +101,20 @@ describe('pipeline.each', () => {
     expect(status.find((s) => s.name === 'many')?.items).toBe(n);
   }, 120_000);
 });
+
+describe('pipeline.each bad arguments', () => {
+  it('are ERR_OPTIONS at the call, before any item runs', () => {
+    const run = pipeline({ dir: path.join(tmpdir(), 'keepsake-unused') });
+    const bad: Array<() => unknown> = [
+      () => run.each('', [1], (x) => x),
+      () => run.each('x', [1], 'nope' as never),
+      () => run.each('x', 42 as never, (x) => x),
+      () => run.each('x', [1], (x) => x, { concurrency: 0 }),
+      () => run.each('x', [1], (x) => x, { concurrency: 1.5 }),
+      () => run.each('x', [1], (x) => x, { key: 'id' as never }),
+    ];
+    for (const call of bad) {
+      expect(call).toThrowError(expect.objectContaining({ code: 'ERR_OPTIONS' }));
+    }
+  });
+});
