@@ -51,11 +51,15 @@ import {
   copyOut,
   digestExternal,
   f64,
+  f64At,
   raw,
   reserve,
+  room,
   str,
+  strAt,
   VARINT_MAX,
   varint,
+  varintAt,
   w,
 } from './writer.js';
 
@@ -71,25 +75,37 @@ export const MAX_DEPTH = 2000;
 const OBJECT = 0x09;
 const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
-/** The enclosing containers of the value being encoded, bottom first, and how each was entered. */
+/** The enclosing containers of the value being encoded, bottom first. */
 const stack: unknown[] = [];
-const segs: unknown[] = [];
 /**
- * Where the encoder is: `depth` containers entered, the current hashKey call's from `base`.
- * One object rather than module `let`s, as for the writer's `w` (see writer.ts).
+ * Where the encoder is: `depth` containers entered, the current hashKey call's from `base`,
+ * and which of its parts is being encoded (for error paths). One object rather than module
+ * `let`s, as for the writer's `w` (see writer.ts).
  */
 const at = { depth: 0, base: 0 };
+/** Per `at.base` (one per hashKey call in progress), the index of the part being encoded. */
+const partOf: number[] = [];
 
-/** Encodes `parts` after the current write position; the caller restores state on throw. */
-export function encodeParts(parts: readonly unknown[]): void {
+/**
+ * Encodes `parts` (after `head`, when given) after the current write position; the caller
+ * restores state on throw.
+ */
+export function encodeParts(parts: ArrayLike<unknown>, head: unknown = NO_HEAD): void {
   reserve(1 + VARINT_MAX);
+  const extra = head === NO_HEAD ? 0 : 1;
+  const n = parts.length + extra;
   byte(KEY_FORMAT);
-  varint(parts.length);
-  for (let i = 0; i < parts.length; i++) {
-    segs[at.depth] = parts.length === 1 ? null : i;
-    value(parts[i]);
+  varint(n);
+  let pos = w.pos;
+  for (let i = 0; i < n; i++) {
+    partOf[at.base] = n === 1 ? -1 : i;
+    pos = put(i < extra ? head : parts[i - extra], pos);
   }
+  w.pos = pos;
 }
+
+/** No head part for {@link encodeParts}. */
+export const NO_HEAD: unique symbol = Symbol('no head');
 
 /** Saves the encoder's stack frame so a nested hashKey (from a getter or toState) is safe. */
 export function enter(): number {
@@ -112,23 +128,49 @@ export function leave(saved: number): void {
  */
 const VALUE_HEAD = 2 + VARINT_MAX + 8;
 
-function value(v: unknown): void {
-  reserve(VALUE_HEAD);
+/**
+ * Encodes `v` at `pos` and returns the position after it: the hot path, for primitives, plain
+ * objects and arrays, keeps the position in a local. Everything else goes through the
+ * `w.pos`-based writers below. Whenever user code may run (a getter, a Proxy trap, toState),
+ * `w.pos` is brought up to date first: a nested hashKey starts writing there, and the buffer
+ * may be replaced (`w.buf` is re-read after any such call).
+ */
+function put(v: unknown, pos: number): number {
+  room(pos, VALUE_HEAD);
   switch (typeof v) {
     case 'string':
-      byte(0x06);
-      str(v);
-      return;
+      w.buf[pos] = 0x06;
+      return strAt(v, pos + 1);
     case 'number':
-      byte(0x04);
-      f64(v);
-      return;
+      w.buf[pos] = 0x04;
+      return f64At(v, pos + 1);
     case 'boolean':
-      byte(v ? 0x03 : 0x02);
-      return;
+      w.buf[pos] = v ? 0x03 : 0x02;
+      return pos + 1;
     case 'undefined':
-      byte(0x00);
-      return;
+      w.buf[pos] = 0x00;
+      return pos + 1;
+    case 'object':
+      if (v === null) {
+        w.buf[pos] = 0x01;
+        return pos + 1;
+      }
+      return container(v, pos);
+    default:
+      w.pos = pos;
+      other(v);
+      return w.pos;
+  }
+}
+
+/** {@link put} at `w.pos`, for the writers that keep their position there. */
+function value(v: unknown): void {
+  w.pos = put(v, w.pos);
+}
+
+/** Bigints, registered functions, and what cannot be keyed. */
+function other(v: unknown): void {
+  switch (typeof v) {
     case 'bigint':
       byte(0x05);
       byte(v < 0n ? 1 : 0);
@@ -141,54 +183,58 @@ function value(v: unknown): void {
       str(name);
       return;
     }
-    case 'object':
-      if (v === null) byte(0x01);
-      else container(v);
-      return;
     default:
       fail(v, `a ${typeof v}`, 'pass a string instead');
   }
 }
 
-function container(o: object): void {
-  for (let i = at.base; i < at.depth; i++) {
+function container(o: object, pos: number): number {
+  const depth = at.depth;
+  for (let i = at.base; i < depth; i++) {
     if (stack[i] === o) {
-      byte(0x15);
-      varint(at.depth - i);
-      return;
+      w.buf[pos] = 0x15;
+      return varintAt(depth - i, pos + 1);
     }
   }
-  if (at.depth - at.base >= MAX_DEPTH) {
+  if (depth - at.base >= MAX_DEPTH) {
     throw new KeepsakeError('ERR_TOO_DEEP', `value nested deeper than ${MAX_DEPTH} levels`, {
       hint: 'pass a smaller `key` to memoize',
     });
   }
   // No try/finally: on a throw, leave() unwinds the whole stack of this hashKey call.
-  stack[at.depth++] = o;
+  stack[depth] = o;
+  at.depth = depth + 1;
+  w.pos = pos;
   const proto: unknown = Object.getPrototypeOf(o);
-  if (proto === Array.prototype) array(o as unknown[]);
+  if (proto === Array.prototype) pos = array(o as unknown[], pos);
   else if (proto === Object.prototype) {
-    byte(OBJECT);
-    fields(o);
-  } else if (proto === null) {
-    byte(0x0a);
-    fields(o);
-  } else builtinOrClass(o, proto as object);
-  stack[--at.depth] = undefined;
+    w.buf[pos] = OBJECT;
+    pos = fieldsAt(o, pos + 1);
+  } else {
+    if (proto === null) {
+      byte(0x0a);
+      fields(o);
+    } else builtinOrClass(o, proto as object);
+    pos = w.pos;
+  }
+  stack[depth] = undefined;
+  at.depth = depth;
+  return pos;
 }
 
-function array(a: unknown[]): void {
+function array(a: unknown[], pos: number): number {
   const n = a.length;
-  byte(0x07);
-  varint(n);
+  w.buf[pos] = 0x07;
+  pos = varintAt(n, pos + 1);
   for (let i = 0; i < n; i++) {
+    w.pos = pos;
     const v = a[i];
-    segs[at.depth] = i;
     if (v === undefined && !(i in a)) {
-      reserve(1);
-      byte(0x08);
-    } else value(v);
+      room(pos, 1);
+      w.buf[pos++] = 0x08;
+    } else pos = put(v, pos);
   }
+  return pos;
 }
 
 /**
@@ -231,17 +277,24 @@ function sortedKeys(o: object): string[] {
   return sorted;
 }
 
-function fields(o: object): void {
+/** The own enumerable string-keyed properties of `o`, sorted, at `pos`. */
+function fieldsAt(o: object, pos: number): number {
+  w.pos = pos;
   const keys = sortedKeys(o);
   const n = keys.length;
-  reserve(VARINT_MAX);
-  varint(n);
+  room(pos, VARINT_MAX);
+  pos = varintAt(n, pos);
   for (let i = 0; i < n; i++) {
     const k = keys[i]!;
-    str(k);
-    segs[at.depth] = k;
-    value((o as Record<string, unknown>)[k]);
+    pos = strAt(k, pos);
+    w.pos = pos;
+    pos = put((o as Record<string, unknown>)[k], pos);
   }
+  return pos;
+}
+
+function fields(o: object): void {
+  w.pos = fieldsAt(o, w.pos);
 }
 
 /** Encodes each member into the scratch, then rewrites them ordered by their bytes. */
@@ -344,7 +397,6 @@ function builtinOrClass(o: object, proto: object): void {
   str(entry.name);
   reserve(VARINT_MAX + 1);
   varint(entry.version);
-  segs[at.depth] = undefined;
   const state = entry.plainState ? o : entry.toState(o);
   if (state === o) {
     // Own fields, encoded as toState's default copy would be: the instance stands in for
@@ -358,13 +410,10 @@ function builtinOrClass(o: object, proto: object): void {
 
 function mapOrSet(o: Map<unknown, unknown> | Set<unknown>, tag: number): void {
   byte(tag);
-  let i = 0;
   if (o instanceof Map) {
     sorted(o.size, (emit) => {
       for (const [k, v] of o) {
-        segs[at.depth] = { mapKey: i };
         value(k);
-        segs[at.depth] = { mapValue: i++ };
         value(v);
         emit();
       }
@@ -372,7 +421,6 @@ function mapOrSet(o: Map<unknown, unknown> | Set<unknown>, tag: number): void {
   } else {
     sorted(o.size, (emit) => {
       for (const v of o) {
-        segs[at.depth] = { setItem: i++ };
         value(v);
         emit();
       }
@@ -389,13 +437,11 @@ function error(e: Error): void {
   byte(0x11);
   str(String(e.name));
   str(String(e.message));
-  segs[at.depth] = 'cause';
   reserve(1);
   if (Object.hasOwn(e, 'cause')) {
     byte(1);
     value(e.cause);
   } else byte(0);
-  segs[at.depth] = 'errors';
   value(e instanceof AggregateError ? e.errors : undefined);
   fields(e);
 }
@@ -438,23 +484,53 @@ function swapped(bytes: Uint8Array, width: number): Uint8Array {
 
 const IDENT = /^[A-Za-z_$][\w$]*$/;
 
-function pathTo(): string {
-  let p = '$';
-  for (let i = at.base; i <= at.depth; i++) {
-    const s = segs[i];
-    if (i === at.base && typeof s === 'number') p = `$[${s}]`;
-    else if (typeof s === 'number') p += `[${s}]`;
-    else if (typeof s === 'string') p += IDENT.test(s) ? `.${s}` : `[${JSON.stringify(s)}]`;
-    else if (s !== null && typeof s === 'object') {
-      const [kind, n] = Object.entries(s)[0] as [string, number];
-      p += `<${kind} ${n}>`;
-    }
+/**
+ * Where the failing value sits, as `$.users[3].onClick`: found on the error path only, by
+ * looking up each container on the stack in its parent, so the hot path tracks no names.
+ */
+function pathTo(failing: unknown): string {
+  const part = partOf[at.base] ?? -1;
+  let p = part >= 0 ? `$[${part}]` : '$';
+  for (let i = at.base; i < at.depth; i++) {
+    const parent = stack[i] as object;
+    const child = i + 1 < at.depth ? stack[i + 1] : failing;
+    // A registered instance encoding its own fields sits on the stack twice.
+    if (child !== parent) p += segmentOf(parent, child);
   }
   return p;
 }
 
-function fail(_v: unknown, what: string, register: string): never {
-  throw new KeepsakeError('ERR_UNSERIALIZABLE', `cannot make a key of ${what} at ${pathTo()}`, {
+/** The step from `parent` to `child` in a path, or '' where it has no name (a toState). */
+function segmentOf(parent: object, child: unknown): string {
+  if (Array.isArray(parent)) {
+    const i = parent.indexOf(child);
+    return i >= 0 ? `[${i}]` : '';
+  }
+  if (parent instanceof Map || parent instanceof Set) {
+    let i = 0;
+    for (const [k, v] of parent.entries()) {
+      if (parent instanceof Set) {
+        if (v === child) return `<setItem ${i}>`;
+      } else if (k === child) return `<mapKey ${i}>`;
+      else if (v === child) return `<mapValue ${i}>`;
+      i++;
+    }
+    return '';
+  }
+  if (parent instanceof Error) {
+    if (Object.hasOwn(parent, 'cause') && parent.cause === child) return '.cause';
+    if (parent instanceof AggregateError && parent.errors === child) return '.errors';
+  }
+  for (const k of Object.keys(parent).sort()) {
+    if ((parent as Record<string, unknown>)[k] === child) {
+      return IDENT.test(k) ? `.${k}` : `[${JSON.stringify(k)}]`;
+    }
+  }
+  return '';
+}
+
+function fail(v: unknown, what: string, register: string): never {
+  throw new KeepsakeError('ERR_UNSERIALIZABLE', `cannot make a key of ${what} at ${pathTo(v)}`, {
     hint: `${register} so it can be keyed, or pass \`key\` to memoize to choose what is hashed`,
   });
 }

@@ -1,5 +1,5 @@
-import { encodeParts, enter, leave } from './encode.js';
-import { digestFrom, hex16, w } from './writer.js';
+import { encodeParts, enter, leave, NO_HEAD } from './encode.js';
+import { digestFrom, fingerprintFrom, hex16, w } from './writer.js';
 
 /**
  * The stable 128-bit fingerprint of `parts`, as 32 lowercase hex characters (safe in file
@@ -58,14 +58,11 @@ export function canonicalKey(...parts: unknown[]): string {
   return out;
 }
 
-/** Canonical encodings up to this many bytes are their own memory key; longer ones hash. */
-const EXACT_KEY_BYTES = 256;
-
 /**
- * An in-process key for any parts, for memoize's memory tier: the canonical bytes themselves
- * (as a latin1 string, `'o:…'`) when they are short, which is exact and skips the hash and the
- * hex; `'h:' + hashKey(...)` for longer ones. Deterministic per value, so equal values meet;
- * never for disk or Redis (it is not fixed-length or file-safe).
+ * An in-process key for any parts, for memoize's memory tier: the 128-bit fingerprint of their
+ * canonical encoding (the same bytes and hash as {@link hashKey}) as a 10-character string
+ * starting with NUL and `#`. Deterministic per value, so equal values meet; cheaper than
+ * `hashKey` (no hex) and cheap for a `Map` to hash; never for disk or Redis (not file-safe).
  *
  * @example
  * ```ts
@@ -73,18 +70,44 @@ const EXACT_KEY_BYTES = 256;
  * ```
  */
 export function memoryKey(...parts: unknown[]): string {
+  return memoryKeyOf(parts);
+}
+
+/**
+ * {@link memoryKey} of `parts` as given (an `arguments` object needs no copy), with `head`
+ * encoded as a first part when given (a method's receiver).
+ *
+ * @example
+ * ```ts
+ * function cachedKey() { return memoryKeyOf(arguments); }
+ * ```
+ */
+export function memoryKeyOf(parts: ArrayLike<unknown>, head: unknown = NO_HEAD): string {
   const start = w.pos;
   const saved = enter();
   try {
-    encodeParts(parts);
-    return w.pos - start <= EXACT_KEY_BYTES
-      ? `o:${w.node.toString('latin1', start, w.pos)}`
-      : `h:${hex16(digestFrom(start))}`;
+    encodeParts(parts, head);
+    return fingerprintFrom(start);
   } finally {
     w.pos = start;
     leave(saved);
   }
 }
+
+/** The 32 hex characters of a {@link memoryKey}'s fingerprint, in memory order, for display. */
+export function describeMemoryKey(key: string): string {
+  let hex = '';
+  for (let i = 2; i < key.length; i++) {
+    const u = key.charCodeAt(i);
+    const lo = u & 0xff;
+    const hi = u >> 8;
+    const [a, b] = LITTLE_ENDIAN ? [lo, hi] : [hi, lo];
+    hex += a.toString(16).padStart(2, '0') + b.toString(16).padStart(2, '0');
+  }
+  return hex;
+}
+
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
 function primitiveKey(v: unknown): string | undefined {
   switch (typeof v) {

@@ -8,10 +8,13 @@
  * - str: varint(UTF-16 length) then WTF-8 bytes: UTF-8, except that a lone surrogate is
  *   written as its own 3-byte sequence instead of U+FFFD, so `'\uD800'` and `'\uFFFD'` differ.
  *
- * Speed: the write position and views live in one object, `w`, rather than in module `let`s
- * (measured ~10x slower per byte: a module `let` is a context slot re-read and hole-checked on
- * every access). The writers below do NOT check bounds: whoever writes calls {@link reserve}
- * once for the worst case of the whole value (a tag, a varint, a float), not once per byte.
+ * Speed: the views live in one object, `w`, rather than in module `let`s (measured ~10x slower
+ * per byte: a module `let` is a context slot re-read and hole-checked on every access). The hot
+ * path of the encoder keeps the position in a local and passes it along (`strAt`, `varintAt`,
+ * `f64At` take and return it); `w.pos` is where the rest of the writers, and any nested
+ * encoding started from user code, write. The writers do NOT check bounds: whoever writes calls
+ * {@link reserve} / {@link room} once for the worst case of the whole value (a tag, a varint, a
+ * float), not once per byte.
  * A missed reserve would not throw (typed arrays drop out-of-range writes), so every writer
  * states its worst case next to it.
  */
@@ -27,6 +30,8 @@ export const w = {
   view: new DataView(hasher.buffer),
   /** The same memory as a Buffer, for its native hex encoder. */
   node: Buffer.from(hasher.buffer),
+  /** The same memory as 16-bit units, for fingerprint strings. */
+  u16: new Uint16Array(hasher.buffer, 0, hasher.buffer.byteLength >> 1),
 };
 
 const NAN_BITS_HI = 0x7ff80000;
@@ -38,11 +43,20 @@ export function reserve(n: number): void {
   if (w.pos + n > w.buf.length) grow(w.pos + n);
 }
 
+/**
+ * Makes room for `n` bytes at `pos`, for the encoder's positional writers (which keep the
+ * position in a local and return the next one). Growing replaces `w.buf`: re-read it after.
+ */
+export function room(pos: number, n: number): void {
+  if (pos + n > w.buf.length) grow(pos + n);
+}
+
 function grow(need: number): void {
   hasher.grow(Math.max(need, w.buf.length * 2));
   w.buf = new Uint8Array(hasher.buffer);
   w.view = new DataView(hasher.buffer);
   w.node = Buffer.from(hasher.buffer);
+  w.u16 = new Uint16Array(hasher.buffer, 0, hasher.buffer.byteLength >> 1);
 }
 
 /** A copy of the scratch bytes `[start, end)`. */
@@ -57,14 +71,18 @@ export function byte(b: number): void {
 
 /** Writes an unsigned integer (up to 2^53) as LEB128. Unchecked: {@link VARINT_MAX} bytes. */
 export function varint(n: number): void {
+  w.pos = varintAt(n, w.pos);
+}
+
+/** {@link varint} at `pos`; returns the position after it. Unchecked: {@link VARINT_MAX}. */
+export function varintAt(n: number, pos: number): number {
   const buf = w.buf;
-  let pos = w.pos;
   while (n >= 0x80) {
     buf[pos++] = (n % 0x80) | 0x80;
     n = Math.floor(n / 0x80);
   }
   buf[pos++] = n;
-  w.pos = pos;
+  return pos;
 }
 
 /**
@@ -72,14 +90,18 @@ export function varint(n: number): void {
  * Unchecked: 8 bytes.
  */
 export function f64(n: number): void {
-  const pos = w.pos;
+  w.pos = f64At(n, w.pos);
+}
+
+/** {@link f64} at `pos`; returns the position after it. Unchecked: 8 bytes. */
+export function f64At(n: number, pos: number): number {
   if (Number.isNaN(n)) {
     w.view.setUint32(pos, 0, true);
     w.view.setUint32(pos + 4, NAN_BITS_HI, true);
   } else {
     w.view.setFloat64(pos, n, true);
   }
-  w.pos = pos + 8;
+  return pos + 8;
 }
 
 /** Writes `bytes` verbatim. Checked. */
@@ -91,11 +113,15 @@ export function raw(bytes: Uint8Array): void {
 
 /** Writes a string as varint(UTF-16 length) + WTF-8. Checked (reserves its own worst case). */
 export function str(s: string): void {
+  w.pos = strAt(s, w.pos);
+}
+
+/** {@link str} at `pos`; returns the position after it. Checked. */
+export function strAt(s: string, pos: number): number {
   const n = s.length;
-  reserve(n * 3 + VARINT_MAX);
-  if (n >= 0x80) varint(n);
+  room(pos, n * 3 + VARINT_MAX);
+  if (n >= 0x80) pos = varintAt(n, pos);
   const buf = w.buf;
-  let pos = w.pos;
   if (n < 0x80) buf[pos++] = n;
   let i = 0;
   // ASCII fast path: most keys and short values never leave this loop.
@@ -105,7 +131,7 @@ export function str(s: string): void {
     buf[pos++] = c;
   }
   if (i < n) pos = wtf8(s, i, buf, pos);
-  w.pos = pos;
+  return pos;
 }
 
 /** The non-ASCII tail of {@link str}, from UTF-16 index `i`; returns the new position. */
@@ -148,6 +174,33 @@ export function digestFrom(start: number): number {
   reserve(16);
   hasher.hash128(start, w.pos - start, w.pos);
   return w.pos;
+}
+
+/**
+ * Hashes `buf[start, pos)` and returns the 16-byte digest as a string of NUL, `#` and eight
+ * UTF-16 units: a process-local Map key. Short, so a Map hashes it in a few steps where the
+ * bytes themselves or 32 hex characters would cost one step per character.
+ */
+export function fingerprintFrom(start: number): string {
+  const end = w.pos;
+  // 8-byte aligned, so the 16-bit view can read it.
+  const out = (end + 7) & ~7;
+  reserve(out - end + 16);
+  hasher.hash128(start, end - start, out);
+  const u = w.u16;
+  const i = out >> 1;
+  return String.fromCharCode(
+    0,
+    0x23,
+    u[i]!,
+    u[i + 1]!,
+    u[i + 2]!,
+    u[i + 3]!,
+    u[i + 4]!,
+    u[i + 5]!,
+    u[i + 6]!,
+    u[i + 7]!,
+  );
 }
 
 /** Hashes `bytes` (outside the scratch) into 16 digest bytes at `pos`, then advances. */

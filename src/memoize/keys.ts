@@ -1,4 +1,4 @@
-import { canonicalKey, hashKey, memoryKey } from '../key/index.js';
+import { canonicalKey, describeMemoryKey, hashKey, memoryKey, memoryKeyOf } from '../key/index.js';
 
 const instanceIds = new WeakMap<object, number>();
 let nextInstance = 1;
@@ -36,20 +36,23 @@ export function singleKey(a: unknown): unknown {
     case 'bigint':
       return a;
     case 'object':
-      return a === null ? null : `\0${memoryKey(a)}`;
+      return a === null ? null : memoryKey(a);
     default:
       return `\0${canonicalKey(a)}`;
   }
 }
 
-/** The memory tier's key for a whole call (several arguments, or a keyed `this`). */
+/**
+ * The memory tier's key for a whole call (several arguments, or a keyed `this`): readable for
+ * primitives, the fingerprint of {@link memoryKeyOf} as soon as an object takes part.
+ */
 export function compositeKey(self: unknown, args: ArrayLike<unknown>): string {
-  const parts = Array.from(args);
-  if (keyedThis(self)) parts.unshift({ instance: instanceId(self) });
-  const objects = parts.some(
-    (p) => (typeof p === 'object' && p !== null) || typeof p === 'function',
-  );
-  return `\0${objects ? memoryKey(...parts) : canonicalKey(...parts)}`;
+  if (keyedThis(self)) return memoryKeyOf(args, { instance: instanceId(self) });
+  for (let i = 0; i < args.length; i++) {
+    const p = args[i];
+    if ((typeof p === 'object' && p !== null) || typeof p === 'function') return memoryKeyOf(args);
+  }
+  return `\0${canonicalKey(...Array.from(args))}`;
 }
 
 /** A key shared tiers (disk, Redis) understand: a 128-bit hash of identity and arguments. */
@@ -61,10 +64,8 @@ export function sharedKey(identity: string, self: unknown, args: ArrayLike<unkno
 
 /** The memory key in readable form, for `keyOf`. */
 export function describeKey(key: unknown): string {
-  if (typeof key === 'string' && key.startsWith('\0o:')) {
-    // Canonical bytes: shown as hex, they are not text.
-    return `o:${Buffer.from(key.slice(3), 'latin1').toString('hex')}`;
-  }
+  // A fingerprint: shown as the hex of its 16 bytes, the hashKey of the same parts.
+  if (typeof key === 'string' && key.startsWith('\0#')) return `h:${describeMemoryKey(key)}`;
   if (typeof key === 'string' && key.charCodeAt(0) === 0) return key.slice(1);
   return canonicalKey(key);
 }

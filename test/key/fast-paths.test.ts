@@ -79,4 +79,23 @@ describe('values larger than the scratch are written whole', () => {
     const bytes = [1, 1, 7, 0xc0, 0x9a, 0x0c, ...arr.map((b) => (b ? 3 : 2))];
     expect(hashKey(arr)).toBe(await keyOfBytes(new Uint8Array(bytes)));
   });
+
+  it('a getter that hashes a value larger than the scratch mid-object changes nothing', () => {
+    const big = 'x'.repeat(4_000_000);
+    const inner = () => hashKey({ big, n: 1 });
+    const plain = { a: [1, 'two'], b: inner(), c: { d: 3 } };
+    const withGetter = {
+      a: [1, 'two'],
+      get b() {
+        return inner();
+      },
+      c: { d: 3 },
+    };
+    expect(hashKey(withGetter)).toBe(hashKey(plain));
+    const proxied = new Proxy(
+      { a: [1, 'two'], b: '', c: { d: 3 } },
+      { get: (t, k) => (k === 'b' ? inner() : Reflect.get(t, k)) },
+    );
+    expect(hashKey(proxied)).toBe(hashKey(plain));
+  });
 });

@@ -82,4 +82,25 @@ describe('ERR_UNSERIALIZABLE', () => {
       expect((err as { hint?: string }).hint).toBeTruthy();
     }
   });
+
+  it('names paths through Maps, Sets, errors, registered classes and several parts', () => {
+    const fn = () => {};
+    const pathOf = (...parts: unknown[]) => {
+      try {
+        hashKey(...parts);
+      } catch (err) {
+        return / at (.+?)\. Hint/.exec((err as Error).message)?.[1];
+      }
+      return undefined;
+    };
+    expect(pathOf({ m: new Map([['k', { f: fn }]]) })).toBe('$.m<mapValue 0>.f');
+    expect(pathOf({ m: new Map([[fn, 1]]) })).toBe('$.m<mapKey 0>');
+    expect(pathOf(new Set([1, [fn]]))).toBe('$<setItem 1>[0]');
+    expect(pathOf(new Error('x', { cause: { f: fn } }))).toBe('$.cause.f');
+    expect(pathOf(new KeyUnregistered(), 'x')).toBe('$[0]');
+    const p = new KeyPoint(1, 2) as KeyPoint & { cb?: unknown };
+    p.cb = fn;
+    expect(pathOf('a', [p])).toBe('$[1][0].cb');
+    expect(pathOf({ 'odd key': [new KeyUnregistered()] })).toBe('$["odd key"][0]');
+  });
 });
