@@ -111,6 +111,7 @@ function wrap<F extends AnyFunction>(fn: F, options: MemoizeOptions = {}): Memoi
   const first = tiers[0];
   const front =
     first instanceof MemoryStore || first instanceof GenerationalStore ? first : undefined;
+  const gen = first instanceof GenerationalStore ? first : undefined;
   const single = !shared && keyFn === undefined;
   const wrapOptions = wrapOptionsFor(options);
   const syncWrapOptions: WrapOptions<unknown> = {
@@ -188,19 +189,15 @@ function wrap<F extends AnyFunction>(fn: F, options: MemoizeOptions = {}): Memoi
     return result;
   };
 
-  // `arguments` rather than rest parameters: the hot path reads one argument, and V8 only
-  // materialises the object on the paths that pass it on, where a rest array is always built.
-  const memoized = function (this: unknown) {
+  // Every call that is not a primitive-argument hit on a deadline-free entry of the
+  // generational tier. `arguments` rather than rest parameters, so the hot path below can pass
+  // them on through `apply` without V8 building an array.
+  const call: (this: unknown, ...args: unknown[]) => unknown = function (this: unknown) {
     let key: unknown;
     // biome-ignore lint/complexity/noArguments: see above
     const args = arguments;
-    if (single && args.length === 1 && this === undefined) {
-      // The hot path: one argument, a memory hit, no staleness: a key and one Map lookup.
-      const a = args[0];
-      if (typeof a === 'number') key = a !== 0 || 1 / a > 0 ? a : singleKey(a);
-      else if (typeof a === 'string') key = a.charCodeAt(0) !== 0 ? a : singleKey(a);
-      else key = singleKey(a);
-    } else key = keyFor(this, args);
+    if (single && args.length === 1 && this === undefined) key = singleKey(args[0]);
+    else key = keyFor(this, args);
     if (front !== undefined) {
       const entry = front.get(key as string);
       if (entry !== undefined && entry.staleUntil === undefined) {
@@ -210,6 +207,28 @@ function wrap<F extends AnyFunction>(fn: F, options: MemoizeOptions = {}): Memoi
       }
     }
     return miss(this, args, key as string);
+  };
+
+  // The hot path, small enough for V8 to inline into the caller: one number or string
+  // argument (its own memory key) found in the young generation with no deadline.
+  const memoized = function (this: unknown, a: unknown) {
+    // biome-ignore lint/complexity/noArguments: the count, without building an array
+    if (gen !== undefined && single && this === undefined && arguments.length === 1) {
+      if (typeof a === 'number' ? a !== 0 : typeof a === 'string' && a.charCodeAt(0) !== 0) {
+        const entry = gen.young.get(a as string);
+        if (
+          entry !== undefined &&
+          entry.expiresAt === undefined &&
+          entry.staleUntil === undefined
+        ) {
+          hotHits++;
+          const value = entry.value;
+          return typeof value === 'object' && value !== null ? deliver(value) : value;
+        }
+      }
+    }
+    // biome-ignore lint/complexity/noArguments: forwarded without building an array
+    return call.apply(this, arguments as unknown as unknown[]);
   } as unknown as Memoized<F>;
 
   // `fib.keyOf(1)` is called on the memoized function itself, which is not a receiver to key.

@@ -61,6 +61,21 @@ export class GenerationalStore implements SyncStore {
     this.name = name;
   }
 
+  /**
+   * The young generation, for a caller's hot path (memoize reads it inline): an entry found
+   * here with no deadline is a hit; anything else goes through {@link get}, which also looks in
+   * the old generation and checks deadlines.
+   *
+   * @example
+   * ```ts
+   * const e = store.young.get(key);
+   * const hit = e !== undefined && e.expiresAt === undefined && e.staleUntil === undefined;
+   * ```
+   */
+  get young(): ReadonlyMap<string, StoreEntry> {
+    return this.#young;
+  }
+
   get(key: string): StoreEntry | undefined {
     let entry = this.#young.get(key);
     if (entry === undefined) {
