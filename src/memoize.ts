@@ -1,6 +1,7 @@
 import { isThenable } from './cache/tier.js';
 import { type Cache, type CacheStats, createCache, type WrapOptions } from './cache.js';
 import { KeepsakeError } from './errors.js';
+import { memoryKeyOf } from './key/index.js';
 import { type MemoizeDecorator, memoizeDecorator } from './memoize/decorator.js';
 import { functionIdentity } from './memoize/identity.js';
 import { compositeKey, describeKey, keyedThis, sharedKey, singleKey } from './memoize/keys.js';
@@ -196,8 +197,18 @@ function wrap<F extends AnyFunction>(fn: F, options: MemoizeOptions = {}): Memoi
     let key: unknown;
     // biome-ignore lint/complexity/noArguments: see above
     const args = arguments;
-    if (single && args.length === 1 && this === undefined) key = singleKey(args[0]);
-    else key = keyFor(this, args);
+    if (single && args.length === 1 && this === undefined) {
+      const a = args[0];
+      key = typeof a === 'object' && a !== null ? memoryKeyOf(args) : singleKey(a);
+    } else key = keyFor(this, args);
+    if (gen !== undefined) {
+      const entry = gen.young.get(key as string);
+      if (entry !== undefined && entry.expiresAt === undefined && entry.staleUntil === undefined) {
+        hotHits++;
+        const value = entry.value;
+        return typeof value === 'object' && value !== null ? deliver(value) : value;
+      }
+    }
     if (front !== undefined) {
       const entry = front.get(key as string);
       if (entry !== undefined && entry.staleUntil === undefined) {

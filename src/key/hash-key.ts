@@ -94,19 +94,25 @@ export function memoryKeyOf(parts: ArrayLike<unknown>, head: unknown = NO_HEAD):
   }
 }
 
-/** The 32 hex characters of a {@link memoryKey}'s fingerprint, in memory order, for display. */
+/**
+ * The 32 hex characters of a {@link memoryKey}'s fingerprint, in memory order: the same string
+ * {@link hashKey} gives for the same parts. For display (`keyOf`).
+ *
+ * @example
+ * ```ts
+ * describeMemoryKey(memoryKey({ a: 1 })) === hashKey({ a: 1 }); // true
+ * ```
+ */
 export function describeMemoryKey(key: string): string {
   let hex = '';
   for (let i = 2; i < key.length; i++) {
     const u = key.charCodeAt(i);
-    const lo = u & 0xff;
-    const hi = u >> 8;
-    const [a, b] = LITTLE_ENDIAN ? [lo, hi] : [hi, lo];
-    hex += a.toString(16).padStart(2, '0') + b.toString(16).padStart(2, '0');
+    hex += LITTLE_ENDIAN ? HEX[u & 0xff]! + HEX[u >> 8]! : HEX[u >> 8]! + HEX[u & 0xff]!;
   }
   return hex;
 }
 
+const HEX = Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, '0'));
 const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
 function primitiveKey(v: unknown): string | undefined {
