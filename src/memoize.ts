@@ -10,6 +10,7 @@ import { deliver, Outcome, peekValue, settle } from './memoize/outcome.js';
 import { resolveTiers } from './memoize/tiers.js';
 import { GenerationalStore } from './stores/generational-store.js';
 import { MemoryStore } from './stores/memory-store.js';
+import { TwoGenerations } from './two-generations.js';
 
 export type { MemoizeDecorator } from './memoize/decorator.js';
 export type { MemoizeOptions } from './memoize/options.js';
@@ -50,6 +51,9 @@ export type Memoized<F extends AnyFunction> = F & {
   /** Hits, misses and per-tier counters of this function's cache. */
   stats(): CacheStats;
 };
+
+/** Shared keys remembered per memoized function (two generations of half this). */
+const SHARED_KEYS_MAX = 10_000;
 
 /** Marks a compute that turned out to return a promise inside the sync path. */
 const PENDING: unique symbol = Symbol('keepsake.pending');
@@ -122,13 +126,33 @@ function wrap<F extends AnyFunction>(fn: F, options: MemoizeOptions = {}): Memoi
   let asyncMode = fn.constructor?.name === 'AsyncFunction';
   let hotHits = 0;
 
+  // Shared keys are a 128-bit hash of the identity and the arguments, in hex (~0.5 µs): each
+  // is remembered by the memory key of the same arguments, which is cheap (a primitive is its
+  // own) and determines it, so a memory hit does not hash again. Not for a keyed `this`: the
+  // shared key reads its fields, which may have changed since.
+  const sharedKeys = shared ? new TwoGenerations<unknown, string>(SHARED_KEYS_MAX) : undefined;
+  const remembered = (local: unknown, derive: () => string): string => {
+    let key = sharedKeys!.get(local);
+    if (key === undefined) {
+      key = derive();
+      sharedKeys!.set(local, key);
+    }
+    return key;
+  };
+
   const keyFor = (self: unknown, args: ArrayLike<unknown>): unknown => {
     if (keyFn !== undefined) {
       const k = keyFn.apply(self, Array.from(args));
-      return shared ? sharedKey(identity, undefined, [k]) : singleKey(k);
+      if (!shared) return singleKey(k);
+      return remembered(singleKey(k), () => sharedKey(identity, undefined, [k]));
     }
-    if (shared) return sharedKey(identity, self, args);
-    if (args.length === 1 && !keyedThis(self)) return singleKey(args[0]);
+    const keyed = keyedThis(self);
+    if (shared) {
+      if (keyed) return sharedKey(identity, self, args);
+      const local = args.length === 1 ? singleKey(args[0]) : compositeKey(undefined, args);
+      return remembered(local, () => sharedKey(identity, undefined, args));
+    }
+    if (args.length === 1 && !keyed) return singleKey(args[0]);
     return compositeKey(self, args);
   };
 

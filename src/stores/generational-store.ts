@@ -1,5 +1,6 @@
 import { type Clock, systemClock } from '../clock.js';
 import { KeepsakeError } from '../errors.js';
+import { TwoGenerations } from '../two-generations.js';
 import type { StoreEntry, StoreEvent, StoreUsage, SyncStore } from './store.js';
 
 /**
@@ -43,9 +44,7 @@ export class GenerationalStore implements SyncStore {
   readonly name: string;
   readonly kind = 'value' as const;
   readonly sync = true as const;
-  #young = new Map<string, StoreEntry>();
-  #old = new Map<string, StoreEntry>();
-  readonly #half: number;
+  readonly #entries: TwoGenerations<string, StoreEntry>;
   readonly #now: Clock;
   #listeners: Array<(event: StoreEvent) => void> = [];
 
@@ -56,7 +55,7 @@ export class GenerationalStore implements SyncStore {
         hint: `got ${String(max)}`,
       });
     }
-    this.#half = Math.floor(max / 2);
+    this.#entries = new TwoGenerations(max, (dropped) => this.#evicted(dropped));
     this.#now = now;
     this.name = name;
   }
@@ -73,17 +72,12 @@ export class GenerationalStore implements SyncStore {
    * ```
    */
   get young(): ReadonlyMap<string, StoreEntry> {
-    return this.#young;
+    return this.#entries.young;
   }
 
   get(key: string): StoreEntry | undefined {
-    let entry = this.#young.get(key);
-    if (entry === undefined) {
-      entry = this.#old.get(key);
-      if (entry === undefined) return undefined;
-      this.#old.delete(key);
-      this.#add(key, entry);
-    }
+    const entry = this.#entries.get(key);
+    if (entry === undefined) return undefined;
     // Entries without a deadline (the common memoize case) never read the clock.
     if (entry.expiresAt !== undefined || entry.staleUntil !== undefined) {
       const deadline = (entry.staleUntil ?? entry.expiresAt)!;
@@ -105,17 +99,10 @@ export class GenerationalStore implements SyncStore {
       this.delete(key);
       return;
     }
-    this.#old.delete(key);
-    if (this.#young.has(key)) this.#young.set(key, entry);
-    else this.#add(key, entry);
+    this.#entries.set(key, entry);
   }
 
-  #add(key: string, entry: StoreEntry): void {
-    this.#young.set(key, entry);
-    if (this.#young.size < this.#half) return;
-    const dropped = this.#old;
-    this.#old = this.#young;
-    this.#young = new Map();
+  #evicted(dropped: ReadonlyMap<string, StoreEntry>): void {
     if (this.#listeners.length === 0) return;
     for (const k of dropped.keys()) {
       const event: StoreEvent = { type: 'evict', key: k, reason: 'capacity' };
@@ -124,21 +111,12 @@ export class GenerationalStore implements SyncStore {
   }
 
   delete(key: string): boolean {
-    const young = this.#young.delete(key);
-    return this.#old.delete(key) || young;
+    return this.#entries.delete(key);
   }
 
   clear(prefix?: string): void {
-    if (prefix === undefined || prefix === '') {
-      this.#young.clear();
-      this.#old.clear();
-      return;
-    }
-    for (const map of [this.#young, this.#old]) {
-      for (const key of [...map.keys()]) {
-        if (typeof key === 'string' && key.startsWith(prefix)) map.delete(key);
-      }
-    }
+    if (prefix === undefined || prefix === '') this.#entries.clear();
+    else this.#entries.clear((key) => key.startsWith(prefix));
   }
 
   watch(listener: (event: StoreEvent) => void): () => void {
@@ -149,7 +127,7 @@ export class GenerationalStore implements SyncStore {
   }
 
   usage(): StoreUsage {
-    return { entries: this.#young.size + this.#old.size };
+    return { entries: this.#entries.size };
   }
 
   close(): void {
