@@ -36,15 +36,7 @@ import { entryMaker, type HttpEntry } from './http-entry.js';
 import { type ResolvedPluginOptions, resolveRouteOptions } from './options.js';
 import { REFRESH_HEADER, Refresher } from './refresher.js';
 import { notModified, replyFromEntry } from './reply-from-entry.js';
-import {
-  baseKey,
-  canonicalPath,
-  compileQueryFilter,
-  headerValues,
-  isDropped,
-  normaliseQuery,
-  type QueryFilter,
-} from './request-key.js';
+import { canonicalPath, RequestKeyer } from './request-key.js';
 import { hasBody, hasCredentials, KEYED_FORWARDING, unstorableRequest } from './request-rules.js';
 import {
   type Carrier,
@@ -68,6 +60,9 @@ type Maybe<T> = T | Promise<T>;
 const isPromise = <T>(v: Maybe<T>): v is Promise<T> =>
   typeof (v as Promise<T> | undefined)?.then === 'function';
 const toList = (v: unknown): unknown[] => (v === undefined ? [] : Array.isArray(v) ? [...v] : [v]);
+/** Whether the handler's response to `request` may be stored (its lookup found nothing fresh). */
+const storable = (request: FastifyRequest): boolean =>
+  request.method === 'GET' && !unstorableRequest(request.headers);
 
 /**
  * The response cache bound to one Fastify instance; `index.ts` wires it into hooks.
@@ -83,8 +78,8 @@ export class HttpCache {
   readonly store: ResponseStore;
   readonly #options: ResolvedPluginOptions;
   readonly #coalescer: Coalescer;
-  readonly #filter: QueryFilter;
   readonly #refresher: Refresher;
+  readonly #keyer: RequestKeyer;
   readonly #routes = new Map<string, RouteCounters>();
   #hasRoutes = false;
 
@@ -92,7 +87,7 @@ export class HttpCache {
     this.store = store;
     this.#options = options;
     this.#coalescer = new Coalescer(options.coalesceTimeout);
-    this.#filter = compileQueryFilter(options.ignoreQuery);
+    this.#keyer = new RequestKeyer(options.ignoreQuery);
     this.#refresher = new Refresher(app);
   }
 
@@ -124,7 +119,8 @@ export class HttpCache {
       counters = { hits: 0, misses: 0, stale: 0, bypasses: 0, stores: 0 };
       this.#routes.set(label, counters);
     }
-    const state: RouteState = { id: label, label, options, counters };
+    const keyHeaders = [...options.vary, ...KEYED_FORWARDING];
+    const state: RouteState = { id: label, label, options, keyHeaders, counters };
     const hook = (request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction) =>
       this.#lookup(state, request, reply, done);
     // New arrays, never push: Fastify's HEAD route shares the GET route's option arrays.
@@ -171,25 +167,16 @@ export class HttpCache {
       }
     }
     try {
-      this.#dropIgnoredQuery(request);
-      const params = request.params;
-      state.base = baseKey({
-        route: route.id,
-        host: (request.host ?? '').toLowerCase(),
-        // The router's params object has its own prototype: hash its pairs, in route order.
-        params: typeof params === 'object' && params !== null ? Object.entries(params) : null,
-        query: normaliseQuery(request.url, this.#filter),
-        vary: headerValues(headers, [...route.options.vary, ...KEYED_FORWARDING]),
-        user,
-      });
+      this.#keyer.dropIgnoredQuery(request);
+      state.base = this.#keyer.key(route, request, user);
     } catch (error) {
       // A key that cannot be built is a bypass, never a failed request.
       request.log.warn({ err: error }, 'keepsake: no cache key for this request');
       state.status = 'BYPASS';
       return done();
     }
-    state.store = method === 'GET' && !unstorableRequest(headers);
     if (state.refresh) {
+      state.store = storable(request);
       state.status = 'MISS';
       return done();
     }
@@ -233,6 +220,8 @@ export class HttpCache {
       }
       if (now < entry.errorUntil) state.stale = entry;
     }
+    // Only now, on the way to the handler: a hit never needs to know.
+    state.store = storable(request);
     if (state.store && mayWait) {
       const joined = this.#coalescer.join(state.base!);
       if (joined instanceof Promise) {
@@ -267,17 +256,6 @@ export class HttpCache {
     // A 304 has no body: send() without a payload, or Fastify would serialize `null`.
     if (body === null) reply.send();
     else reply.send(body);
-  }
-
-  /** Removes drop-listed parameters from `request.query`, so no response can depend on them. */
-  #dropIgnoredQuery(request: FastifyRequest): void {
-    const query = request.query;
-    if (this.#options.ignoreQuery.length === 0 || typeof query !== 'object' || query === null)
-      return;
-    if (request.url.indexOf('?') === -1) return;
-    for (const name of Object.keys(query)) {
-      if (isDropped(this.#filter, name)) delete (query as Record<string, unknown>)[name];
-    }
   }
 
   /** Global `onSend`: stores misses, serves stale on errors, invalidates on unsafe methods. */

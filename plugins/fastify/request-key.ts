@@ -12,8 +12,11 @@
  * bits, so a 16 KiB URL costs 37 bytes of key; the stored entry repeats the route id, so even a
  * hash collision cannot answer across routes.
  */
+import type { FastifyRequest } from 'fastify';
 import { hashKey } from '../../src/index.js';
 import type { HeaderValue } from './freshness.js';
+import { KeyMemo } from './key-memo.js';
+import type { RouteState } from './request-state.js';
 
 /** A compiled query drop-list: exact names and `prefix*` patterns. */
 export interface QueryFilter {
@@ -204,4 +207,54 @@ export function baseKey(parts: KeyParts): string {
  */
 export function variantKey(base: string, values: ReadonlyArray<string | null>): string {
   return `${base}:v:${hashKey(values)}`;
+}
+
+/**
+ * Keys requests for one plugin instance: drops ignored query parameters and derives base keys,
+ * with a {@link KeyMemo} in front so a repeated request does not derive its key again.
+ *
+ * @example
+ * ```ts
+ * const keyer = new RequestKeyer(['utm_*']);
+ * keyer.dropIgnoredQuery(request);
+ * const base = keyer.key(route, request, undefined);
+ * ```
+ */
+export class RequestKeyer {
+  readonly #filter: QueryFilter;
+  readonly #dropping: boolean;
+  readonly #memo = new KeyMemo();
+
+  constructor(ignoreQuery: readonly string[]) {
+    this.#filter = compileQueryFilter(ignoreQuery);
+    this.#dropping = ignoreQuery.length > 0;
+  }
+
+  /** The base key of `request` on `route` for per-user key `user` (already hashed). */
+  key(route: RouteState, request: FastifyRequest, user: string | undefined): string {
+    const names = route.keyHeaders;
+    const known = this.#memo.get(route.id, names, request, user);
+    if (known !== undefined) return known;
+    const params = request.params;
+    const key = baseKey({
+      route: route.id,
+      host: (request.host ?? '').toLowerCase(),
+      // The router's params object has its own prototype: hash its pairs, in route order.
+      params: typeof params === 'object' && params !== null ? Object.entries(params) : null,
+      query: normaliseQuery(request.url, this.#filter),
+      vary: headerValues(request.headers, names),
+      user,
+    });
+    return this.#memo.remember(route.id, names, request, user, key);
+  }
+
+  /** Removes drop-listed parameters from `request.query`, so no response can depend on them. */
+  dropIgnoredQuery(request: FastifyRequest): void {
+    if (!this.#dropping || request.url.indexOf('?') === -1) return;
+    const query = request.query;
+    if (typeof query !== 'object' || query === null) return;
+    for (const name of Object.keys(query)) {
+      if (isDropped(this.#filter, name)) delete (query as Record<string, unknown>)[name];
+    }
+  }
 }

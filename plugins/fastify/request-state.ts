@@ -46,7 +46,7 @@ export const httpChannel = diagnostics.channel('keepsake:http');
  *
  * @example
  * ```ts
- * const route: RouteState = { id: '/r', label: '/r', options, counters };
+ * const route: RouteState = { id: '/r', label: '/r', options, keyHeaders, counters };
  * ```
  */
 export interface RouteState {
@@ -54,6 +54,8 @@ export interface RouteState {
   readonly id: string;
   readonly label: string;
   readonly options: ResolvedRouteOptions;
+  /** Request headers that are part of the key: the route's `vary`, then keyed forwarding. */
+  readonly keyHeaders: readonly string[];
   readonly counters: RouteCounters;
 }
 
