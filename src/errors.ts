@@ -14,6 +14,11 @@
  * - `ERR_TOO_DEEP`: a value nested deeper than the codec's depth limit.
  * - `ERR_IO`: a file operation failed (the `cause` holds the system error).
  * - `ERR_CLOSED`: a writer, cache or store used after `close()`.
+ * - `ERR_TIMEOUT`: a tier did not answer in time.
+ * - `ERR_STORE`: a tier failed an operation (the `cause` holds the store's own error).
+ * - `ERR_UNAVAILABLE`: a tier refused at once without trying (its circuit breaker is open or
+ *   its connection is down). A cache counts these in the tier's `errors` but does not publish
+ *   each one on `keepsake:error`: the store reports the outage once, when it starts.
  *
  * @example
  * ```ts
@@ -34,7 +39,8 @@ export type KeepsakeErrorCode =
   | 'ERR_IO'
   | 'ERR_CLOSED'
   | 'ERR_TIMEOUT'
-  | 'ERR_STORE';
+  | 'ERR_STORE'
+  | 'ERR_UNAVAILABLE';
 
 /**
  * Options of {@link KeepsakeError}: the `cause` it wraps and the hint on how to fix it.

@@ -1,6 +1,6 @@
 import type { Clock } from '../clock.js';
 import { deserialize, serialize } from '../codec/index.js';
-import { KeepsakeError } from '../errors.js';
+import { isKeepsakeError, KeepsakeError } from '../errors.js';
 import { channels, publish } from '../events.js';
 import type { Store, StoreEntry, StoreEvent, SyncStore } from '../stores/store.js';
 import type { ResolvedCacheOptions } from './options.js';
@@ -90,6 +90,9 @@ export class Engine implements TierHost {
   tierError(tier: Tier, op: string, key: string | undefined, error: unknown): void {
     tier.errors++;
     this.errors++;
+    // A tier refusing at once during an outage would flood subscribers with one event per
+    // call; the store publishes the outage itself when it starts.
+    if (isKeepsakeError(error, 'ERR_UNAVAILABLE')) return;
     publish('error', () => ({ cache: this.label, tier: tier.name, key, op, error }));
   }
 

@@ -126,13 +126,20 @@ describe('fail open: Redis down, hung or restarting never fails a call', () => {
       const started = performance.now();
       const error = await redis.get('fast').catch((e: unknown) => e);
       expect(performance.now() - started).toBeLessThan(50);
-      expect(isKeepsakeError(error, 'ERR_STORE')).toBe(true);
+      expect(isKeepsakeError(error, 'ERR_UNAVAILABLE')).toBe(true);
       expect(redis.usage().rejected).toBeGreaterThan(0);
 
       // Through a cache: computed at once, no wait on the hung tier.
       const t0 = performance.now();
       expect(await cache.wrap('report', () => 'computed')).toBe('computed');
       expect(performance.now() - t0).toBeLessThan(100);
+
+      // While the breaker is open, reads are counted misses, not one keepsake:error each.
+      const published = errors.length;
+      const counted = cache.stats().tiers[1]!.errors;
+      for (let i = 0; i < 200; i++) await cache.get(`during-outage-${i}`);
+      expect(cache.stats().tiers[1]!.errors - counted).toBeGreaterThanOrEqual(200);
+      expect(errors.length - published).toBeLessThan(5);
     } finally {
       server.resume();
     }

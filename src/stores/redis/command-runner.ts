@@ -189,7 +189,7 @@ export class CommandRunner {
 
   #unavailable(op: string, key: string | undefined, why: string): KeepsakeError {
     const where = key === undefined ? op : `${op} ${JSON.stringify(key)}`;
-    return new KeepsakeError('ERR_STORE', `redisStore "${this.#name}" ${where}: ${why}`, {
+    return new KeepsakeError('ERR_UNAVAILABLE', `redisStore "${this.#name}" ${where}: ${why}`, {
       hint: 'the cache carries on without this tier until Redis answers again',
     });
   }
