@@ -1,5 +1,5 @@
 import { KeepsakeError } from '../errors.js';
-import type { MaybePromise, Store, StoreEntry } from '../stores/store.js';
+import type { MaybePromise, Store, StoreEntry, StoreUsage } from '../stores/store.js';
 
 /**
  * Per-tier counters, as `stats().tiers` reports them.
@@ -8,6 +8,7 @@ import type { MaybePromise, Store, StoreEntry } from '../stores/store.js';
  * ```ts
  * for (const tier of cache.stats().tiers) {
  *   console.log(tier.name, tier.hits, tier.misses, tier.errors, tier.bytes ?? 'n/a');
+ *   if (tier.usage && 'state' in tier.usage) console.log('breaker', tier.usage.state);
  * }
  * ```
  */
@@ -28,6 +29,11 @@ export interface TierStats {
   entries?: number;
   /** Bytes held, when the store reports `usage()`. */
   bytes?: number;
+  /**
+   * Everything the store's `usage()` reported, its own counters included (a Redis tier's
+   * breaker `state`, `breakerOpens`, `timeouts`, ...).
+   */
+  usage?: StoreUsage;
 }
 
 /** What a tier needs from its cache: time limits and where to report failures. */
@@ -138,6 +144,7 @@ export class Tier {
         const usage = this.store.usage();
         if (usage.entries !== undefined) stats.entries = usage.entries;
         if (usage.bytes !== undefined) stats.bytes = usage.bytes;
+        stats.usage = usage;
       } catch (error) {
         this.#host.tierError(this, 'usage', undefined, error);
       }

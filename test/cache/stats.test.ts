@@ -22,7 +22,16 @@ describe('stats', () => {
       errors: 0,
       inFlight: 0,
       tiers: [
-        { name: 'memory', hits: 1, misses: 2, sets: 4, evictions: 2, errors: 0, entries: 1 },
+        {
+          name: 'memory',
+          hits: 1,
+          misses: 2,
+          sets: 4,
+          evictions: 2,
+          errors: 0,
+          entries: 1,
+          usage: { entries: 1 },
+        },
         { name: 'disk', hits: 1, misses: 1, sets: 3, evictions: 0, errors: 0 },
       ],
     });

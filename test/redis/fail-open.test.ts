@@ -140,6 +140,10 @@ describe('fail open: Redis down, hung or restarting never fails a call', () => {
       for (let i = 0; i < 200; i++) await cache.get(`during-outage-${i}`);
       expect(cache.stats().tiers[1]!.errors - counted).toBeGreaterThanOrEqual(200);
       expect(errors.length - published).toBeLessThan(5);
+      // The breaker's own counters reach the cache's stats.
+      const usage = cache.stats().tiers[1]!.usage as { state?: string; rejected?: number };
+      expect(usage.state).not.toBe('closed');
+      expect(usage.rejected).toBeGreaterThanOrEqual(200);
     } finally {
       server.resume();
     }
