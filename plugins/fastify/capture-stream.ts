@@ -3,8 +3,9 @@ import { pipeline, Transform, type TransformCallback } from 'node:stream';
 /**
  * A stream body passing through to the client, copied aside up to `limit` bytes. The client
  * gets every chunk as soon as it is produced (nothing waits for the end); `onDone` receives the
- * whole body once the source ends within the limit, else `undefined` (too large, errored or
- * aborted), at most once. Past the limit the copy is dropped at once, so memory stays bounded.
+ * whole body, in a buffer of its own, once the source ends within the limit, else `undefined`
+ * (too large, errored or aborted), at most once. Past the limit the copy is dropped at once, so
+ * memory stays bounded.
  *
  * @example
  * ```ts
@@ -39,7 +40,19 @@ export function captureStream(
       callback(null, chunk);
     },
     flush(callback: TransformCallback) {
-      report(chunks === undefined ? undefined : Buffer.concat(chunks, size));
+      if (chunks === undefined) {
+        report(undefined);
+        return callback();
+      }
+      // Copied into a buffer of its own, never Node's shared pool: it is kept in an entry.
+      const body = Buffer.allocUnsafeSlow(size);
+      let at = 0;
+      for (const chunk of chunks) {
+        body.set(chunk, at);
+        at += chunk.byteLength;
+      }
+      chunks = undefined;
+      report(body);
       callback();
     },
   });

@@ -32,7 +32,7 @@ import { captureStream } from './capture-stream.js';
 import { Coalescer } from './coalescer.js';
 import { ifNoneMatch } from './etag.js';
 import { storagePolicy, varyNames } from './freshness.js';
-import { entryMaker, type HttpEntry } from './http-entry.js';
+import { entryMaker, type HttpEntry, ownBytes } from './http-entry.js';
 import { type ResolvedPluginOptions, resolveRouteOptions } from './options.js';
 import { REFRESH_HEADER, Refresher } from './refresher.js';
 import { notModified, replyFromEntry } from './reply-from-entry.js';
@@ -356,12 +356,13 @@ export class HttpCache {
       typeof payload === 'string' ||
       Buffer.isBuffer(payload)
     ) {
-      const body = Buffer.isBuffer(payload) ? payload : Buffer.from(payload ?? '');
-      if (body.byteLength > max) {
+      const bytes = payload ?? '';
+      const size = typeof bytes === 'string' ? Buffer.byteLength(bytes) : bytes.byteLength;
+      if (size > max) {
         this.#release(state);
         return done(null, payload);
       }
-      entry = make(body);
+      entry = make(ownBytes(bytes));
       if (own === undefined) reply.header('etag', entry.etag);
       save(entry);
       if (ifNoneMatch(request.headers['if-none-match'], entry.etag)) {

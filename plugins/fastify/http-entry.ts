@@ -143,6 +143,28 @@ export function ageOf(entry: HttpEntry, now: number): string {
   return String(Math.max(0, Math.floor((now - entry.storedAt) / 1000)) + entry.initialAge);
 }
 
+/**
+ * A body's bytes in a buffer of their own, sized exactly, for an entry to keep. `Buffer.from`
+ * of a short string (and a short `Buffer.concat`) is carved from Node's shared 8 KiB pool, and
+ * a handler's Buffer may be a view into a larger one or be written again later: kept in an
+ * entry, either would pin memory the tier's byte count never sees, or change under it.
+ *
+ * @example
+ * ```ts
+ * ownBytes('{"a":1}').buffer.byteLength; // 7, not 8192
+ * ```
+ */
+export function ownBytes(body: string | Uint8Array): Buffer {
+  if (typeof body === 'string') {
+    const out = Buffer.allocUnsafeSlow(Buffer.byteLength(body));
+    out.write(body);
+    return out;
+  }
+  const out = Buffer.allocUnsafeSlow(body.byteLength);
+  out.set(body);
+  return out;
+}
+
 /** What {@link entryMaker} needs besides the body. */
 export interface EntrySource {
   route: string;
@@ -157,8 +179,9 @@ export interface EntrySource {
 
 /**
  * A function building the entry for a response from its body, once the body is known (at once
- * for strings and buffers, at the end for streams). Headers are snapshotted now; the entity
- * tag is the handler's own or a hash of the body, computed once here.
+ * for strings and buffers, at the end for streams); the entry keeps the body it is given, so
+ * give it one of its own ({@link ownBytes}). Headers are snapshotted now; the entity tag is the
+ * handler's own or a hash of the body, computed once here.
  *
  * @example
  * ```ts
