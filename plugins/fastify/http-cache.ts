@@ -27,25 +27,27 @@ import type {
   HookHandlerDoneFunction,
   RouteOptions,
 } from 'fastify';
-import { hashKey, KeepsakeError } from '../../src/index.js';
+import { hashKey } from '../../src/index.js';
 import { captureStream } from './capture-stream.js';
 import { Coalescer } from './coalescer.js';
 import { ifNoneMatch } from './etag.js';
 import { storagePolicy, varyNames } from './freshness.js';
 import { entryMaker, type HttpEntry, ownBytes } from './http-entry.js';
-import { type ResolvedPluginOptions, resolveRouteOptions } from './options.js';
+import type { ResolvedPluginOptions } from './options.js';
 import { REFRESH_HEADER, Refresher } from './refresher.js';
 import { notModified, replyFromEntry } from './reply-from-entry.js';
-import { canonicalPath, RequestKeyer } from './request-key.js';
-import { hasBody, hasCredentials, KEYED_FORWARDING, unstorableRequest } from './request-rules.js';
+import { RequestKeyer } from './request-key.js';
+import { hasBody, hasCredentials, unstorableRequest } from './request-rules.js';
 import {
   type Carrier,
   httpChannel,
   kState,
   RequestState,
   type RouteState,
+  routeState,
 } from './request-state.js';
 import type { ResponseStore } from './response-store.js';
+import { entryTags, targetTags } from './tags.js';
 import type {
   CacheStatus,
   InvalidateTarget,
@@ -54,7 +56,6 @@ import type {
 } from './types.js';
 
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
-const PATH_TAG = 'keepsake:path:';
 
 type Maybe<T> = T | Promise<T>;
 const isPromise = <T>(v: Maybe<T>): v is Promise<T> =>
@@ -93,38 +94,12 @@ export class HttpCache {
 
   /** `onRoute`: validates `config.cache` and adds the lookup hook to cached GET/HEAD routes. */
   onRoute(route: RouteOptions): void {
-    const methods = toList(route.method) as string[];
-    const config = (route.config as { cache?: unknown } | undefined)?.cache;
-    if (config === undefined && !this.#options.allRoutes) return;
-    const where = `${methods.join(',')} ${route.url}`;
-    if (!methods.includes('GET') && !methods.includes('HEAD')) {
-      if (config !== undefined && config !== false) {
-        throw new KeepsakeError(
-          'ERR_OPTIONS',
-          `keepsake/fastify: route ${where} cannot be cached`,
-          {
-            hint: 'only GET (and HEAD) responses are cached; remove config.cache from this route',
-          },
-        );
-      }
-      return;
-    }
-    const options = resolveRouteOptions(config, where, this.#options.allRoutes);
-    if (options === undefined) return;
-    const constraints = route.constraints;
-    const hasConstraints = constraints !== undefined && Object.keys(constraints).length > 0;
-    const label = hasConstraints ? `${route.url} ${JSON.stringify(constraints)}` : route.url;
-    let counters = this.#routes.get(label);
-    if (counters === undefined) {
-      counters = { hits: 0, misses: 0, stale: 0, bypasses: 0, stores: 0 };
-      this.#routes.set(label, counters);
-    }
-    const keyHeaders = [...options.vary, ...KEYED_FORWARDING];
-    const state: RouteState = { id: label, label, options, keyHeaders, counters };
+    const state = routeState(route, this.#options.allRoutes, this.#routes);
+    if (state === undefined) return;
     const hook = (request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction) =>
       this.#lookup(state, request, reply, done);
     // New arrays, never push: Fastify's HEAD route shares the GET route's option arrays.
-    if (options.public)
+    if (state.options.public)
       route.onRequest = [hook, ...toList(route.onRequest)] as NonNullable<
         RouteOptions['onRequest']
       >;
@@ -342,7 +317,7 @@ export class HttpCache {
       return done(null, payload);
     }
     vary = varyNames(headers.vary) as readonly string[];
-    const tags = this.#tags(request, state);
+    const tags = entryTags(request, state);
     const own = headers.etag === undefined ? undefined : String(headers.etag);
     const make = entryMaker({ route: route.id, status: code, headers, policy, tags, now });
     const save = (e: HttpEntry) => {
@@ -382,19 +357,6 @@ export class HttpCache {
     done(null, payload);
   }
 
-  #tags(request: FastifyRequest, state: RequestState): string[] {
-    const own = state.route.options.tags;
-    const tags = typeof own === 'function' ? [...own(request)] : own === undefined ? [] : [...own];
-    if (tags.some((t) => typeof t !== 'string')) {
-      throw new KeepsakeError('ERR_OPTIONS', 'config.cache.tags(request) must return strings', {
-        hint: "e.g. (req) => ['user:' + req.params.id]",
-      });
-    }
-    if (state.tags !== undefined) tags.push(...state.tags);
-    tags.push(PATH_TAG + canonicalPath(request.url));
-    return tags;
-  }
-
   #release(state: RequestState): void {
     const group = state.group;
     if (group === undefined) return;
@@ -421,20 +383,13 @@ export class HttpCache {
 
   /** `app.keepsake.invalidate`. */
   invalidate(target: InvalidateTarget): Promise<number> {
-    if (typeof target !== 'object' || target === null) {
-      return Promise.reject(invalidateError('an object { tags?, url? }'));
+    let tags: string[];
+    try {
+      tags = targetTags(target);
+    } catch (error) {
+      return Promise.reject(error);
     }
-    const tags = target.tags ?? [];
-    if (!Array.isArray(tags) || tags.some((t) => typeof t !== 'string')) {
-      return Promise.reject(invalidateError('`tags` as an array of strings'));
-    }
-    const all = [...tags];
-    if (target.url !== undefined) {
-      if (typeof target.url !== 'string')
-        return Promise.reject(invalidateError('`url` as a string'));
-      all.push(PATH_TAG + canonicalPath(target.url));
-    }
-    return this.store.invalidate(all);
+    return this.store.invalidate(tags);
   }
 
   /** `app.keepsake.stats`. */
@@ -448,10 +403,4 @@ export class HttpCache {
   close(): Promise<void> {
     return this.#refresher.close();
   }
-}
-
-function invalidateError(wanted: string): KeepsakeError {
-  return new KeepsakeError('ERR_OPTIONS', `app.keepsake.invalidate() needs ${wanted}`, {
-    hint: "e.g. invalidate({ tags: ['reports'], url: '/reports/2024' })",
-  });
 }

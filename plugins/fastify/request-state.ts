@@ -4,9 +4,12 @@
  * lookup hook and read by the global onSend hook and `reply.cacheStatus`.
  */
 import diagnostics from 'node:diagnostics_channel';
+import type { RouteOptions } from 'fastify';
+import { KeepsakeError } from '../../src/index.js';
 import type { Group } from './coalescer.js';
 import type { HttpEntry } from './http-entry.js';
-import type { ResolvedRouteOptions } from './options.js';
+import { type ResolvedRouteOptions, resolveRouteOptions } from './options.js';
+import { KEYED_FORWARDING } from './request-rules.js';
 import type { CacheStatus, RouteCounters } from './types.js';
 
 /**
@@ -57,6 +60,50 @@ export interface RouteState {
   /** Request headers that are part of the key: the route's `vary`, then keyed forwarding. */
   readonly keyHeaders: readonly string[];
   readonly counters: RouteCounters;
+}
+
+/**
+ * The state of a route being added, from its `config.cache` (or `allRoutes`); `undefined` when
+ * the route is not cached. A mistake in the config is `ERR_OPTIONS` here, at startup. Routes
+ * with one pattern and constraints (a GET and its HEAD) share the counters in `counters`.
+ *
+ * @example
+ * ```ts
+ * app.addHook('onRoute', (route) => {
+ *   const state = routeState(route, false, counters);
+ *   if (state) addLookupHook(route, state);
+ * });
+ * ```
+ */
+export function routeState(
+  route: RouteOptions,
+  allRoutes: boolean,
+  counters: Map<string, RouteCounters>,
+): RouteState | undefined {
+  const methods = Array.isArray(route.method) ? route.method : [route.method];
+  const config = (route.config as { cache?: unknown } | undefined)?.cache;
+  if (config === undefined && !allRoutes) return undefined;
+  const where = `${methods.join(',')} ${route.url}`;
+  if (!methods.includes('GET') && !methods.includes('HEAD')) {
+    if (config !== undefined && config !== false) {
+      throw new KeepsakeError('ERR_OPTIONS', `keepsake/fastify: route ${where} cannot be cached`, {
+        hint: 'only GET (and HEAD) responses are cached; remove config.cache from this route',
+      });
+    }
+    return undefined;
+  }
+  const options = resolveRouteOptions(config, where, allRoutes);
+  if (options === undefined) return undefined;
+  const constraints = route.constraints;
+  const hasConstraints = constraints !== undefined && Object.keys(constraints).length > 0;
+  const label = hasConstraints ? `${route.url} ${JSON.stringify(constraints)}` : route.url;
+  let shared = counters.get(label);
+  if (shared === undefined) {
+    shared = { hits: 0, misses: 0, stale: 0, bypasses: 0, stores: 0 };
+    counters.set(label, shared);
+  }
+  const keyHeaders = [...options.vary, ...KEYED_FORWARDING];
+  return { id: label, label, options, keyHeaders, counters: shared };
 }
 
 /**
