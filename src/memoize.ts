@@ -10,6 +10,7 @@ import { deliver, Outcome, peekValue, settle } from './memoize/outcome.js';
 import { resolveTiers } from './memoize/tiers.js';
 import { GenerationalStore } from './stores/generational-store.js';
 import { MemoryStore } from './stores/memory-store.js';
+import type { StoreEntry } from './stores/store.js';
 import { TwoGenerations } from './two-generations.js';
 
 export type { MemoizeDecorator } from './memoize/decorator.js';
@@ -124,6 +125,8 @@ function wrap<F extends AnyFunction>(fn: F, options: MemoizeOptions = {}): Memoi
     shouldCache: (v) => v !== PENDING && wrapOptions.shouldCache!(v),
   };
   let asyncMode = fn.constructor?.name === 'AsyncFunction';
+  const keepsRejections =
+    options.cacheRejections !== undefined && options.cacheRejections !== false;
   let hotHits = 0;
 
   // Shared keys are a 128-bit hash of the identity and the arguments, in hex (~0.5 µs): each
@@ -249,17 +252,19 @@ function wrap<F extends AnyFunction>(fn: F, options: MemoizeOptions = {}): Memoi
   const memoized = function (this: unknown, a: unknown) {
     // biome-ignore lint/complexity/noArguments: the count, without building an array
     if (gen !== undefined && single && this === undefined && arguments.length === 1) {
-      if (typeof a === 'number' ? a !== 0 : typeof a === 'string' && a.charCodeAt(0) !== 0) {
-        const entry = gen.young.get(a as string);
-        if (
-          entry !== undefined &&
-          entry.expiresAt === undefined &&
-          entry.staleUntil === undefined
-        ) {
-          hotHits++;
-          const value = entry.value;
-          return typeof value === 'object' && value !== null ? deliver(value) : value;
-        }
+      // One lookup per argument type: every memoized function shares this code and its type
+      // feedback, and a lookup that has seen numbers and strings hashes either the slow way.
+      let entry: StoreEntry | undefined;
+      if (typeof a === 'number') {
+        if (a !== 0) entry = gen.young.get(a as unknown as string);
+      } else if (typeof a === 'string' && a.charCodeAt(0) !== 0) entry = gen.young.get(a);
+      if (entry !== undefined && entry.expiresAt === undefined && entry.staleUntil === undefined) {
+        hotHits++;
+        // Only an async or cacheRejections function stores Outcomes: the others' values are
+        // returned untouched (reading a string's type would cost a memory load per hit).
+        if (!asyncMode && !keepsRejections) return entry.value;
+        const value = entry.value;
+        return typeof value === 'object' && value !== null ? deliver(value) : value;
       }
     }
     // biome-ignore lint/complexity/noArguments: forwarded without building an array
