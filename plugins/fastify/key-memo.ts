@@ -20,6 +20,8 @@
  * flood of distinct URLs costs at most 2 x 1,024 records of at most 512-character URLs.
  */
 
+import { TwoGenerations } from '../../src/two-generations.js';
+
 /** Longest URL remembered, characters; longer ones are derived every time. */
 export const MAX_URL = 512;
 /** Records per generation. */
@@ -87,8 +89,7 @@ function sameParams(params: unknown, list: readonly string[]): boolean {
  * ```
  */
 export class KeyMemo {
-  #young = new Map<string, MemoRecord>();
-  #old = new Map<string, MemoRecord>();
+  readonly #records = new TwoGenerations<string, MemoRecord>(2 * GENERATION);
 
   /**
    * The key remembered for `request` on route `route`, whose key headers are `names`
@@ -100,13 +101,8 @@ export class KeyMemo {
     request: KeyedRequest,
     user: string | undefined,
   ): string | undefined {
-    const url = request.url;
-    let record = this.#young.get(url);
-    if (record === undefined) {
-      record = this.#old.get(url);
-      if (record === undefined) return undefined;
-      this.#add(url, record);
-    }
+    const record = this.#records.get(request.url);
+    if (record === undefined) return undefined;
     if (
       record.route !== route ||
       record.host !== request.host ||
@@ -140,15 +136,7 @@ export class KeyMemo {
       if (value !== undefined && typeof value !== 'string') return key;
       headers.push(value);
     }
-    this.#add(url, { route, host: request.host, params, headers, user, key });
+    this.#records.set(url, { route, host: request.host, params, headers, user, key });
     return key;
-  }
-
-  #add(url: string, record: MemoRecord): void {
-    if (this.#young.size >= GENERATION) {
-      this.#old = this.#young;
-      this.#young = new Map();
-    }
-    this.#young.set(url, record);
   }
 }
