@@ -20,6 +20,7 @@
  *
  * Stale-while-revalidate refreshes replay the request through `app.inject`: see `refresher.ts`.
  */
+
 import type {
   FastifyInstance,
   FastifyReply,
@@ -27,7 +28,9 @@ import type {
   HookHandlerDoneFunction,
   RouteOptions,
 } from 'fastify';
+import { isThenable } from '../../src/cache/tier.js';
 import { hashKey } from '../../src/index.js';
+import type { MaybePromise } from '../../src/stores/store.js';
 import { captureStream } from './capture-stream.js';
 import { Coalescer } from './coalescer.js';
 import { ifNoneMatch } from './etag.js';
@@ -57,9 +60,6 @@ import type {
 
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
-type Maybe<T> = T | Promise<T>;
-const isPromise = <T>(v: Maybe<T>): v is Promise<T> =>
-  typeof (v as Promise<T> | undefined)?.then === 'function';
 const toList = (v: unknown): unknown[] => (v === undefined ? [] : Array.isArray(v) ? [...v] : [v]);
 /** Whether the handler's response to `request` may be stored (its lookup found nothing fresh). */
 const storable = (request: FastifyRequest): boolean =>
@@ -165,13 +165,13 @@ export class HttpCache {
     mayWait: boolean,
     done: HookHandlerDoneFunction,
   ): void {
-    let found: Maybe<HttpEntry | undefined>;
+    let found: MaybePromise<HttpEntry | undefined>;
     try {
       found = this.store.lookup(state.base!, state.route.id, request.headers);
     } catch {
       found = undefined;
     }
-    if (!isPromise(found)) return this.#decide(request, reply, state, found, mayWait, done);
+    if (!isThenable(found)) return this.#decide(request, reply, state, found, mayWait, done);
     found.then(
       (entry) => this.#decide(request, reply, state, entry, mayWait, done),
       () => this.#decide(request, reply, state, undefined, mayWait, done),

@@ -18,16 +18,12 @@
  * old copy, dropping one from the list. The dropped variant stays readable and is bounded by
  * the tiers' own limits (LRU, TTL); only the per-URL bound is loosened, never correctness.
  */
+import { isThenable } from '../../src/cache/tier.js';
 import type { Cache } from '../../src/index.js';
+import type { MaybePromise } from '../../src/stores/store.js';
 import type { HeaderValue } from './freshness.js';
 import { asRecord, FORMAT, type HttpEntry, type VaryIndex } from './http-entry.js';
 import { headerValues, variantKey } from './request-key.js';
-
-type Maybe<T> = T | Promise<T>;
-
-function isPromise<T>(value: Maybe<T>): value is Promise<T> {
-  return typeof (value as Promise<T> | undefined)?.then === 'function';
-}
 
 /**
  * Reads and writes HTTP entries in a {@link Cache}.
@@ -52,7 +48,7 @@ export class ResponseStore {
   }
 
   /** A raw read: sync when every tier is, so a memory hit costs no promise. */
-  #read(key: string): Maybe<unknown> {
+  #read(key: string): MaybePromise<unknown> {
     if (this.#sync) {
       try {
         return this.cache.getSync(key);
@@ -75,9 +71,9 @@ export class ResponseStore {
     base: string,
     route: string,
     headers: Readonly<Record<string, HeaderValue>>,
-  ): Maybe<HttpEntry | undefined> {
+  ): MaybePromise<HttpEntry | undefined> {
     const first = this.#read(base);
-    if (isPromise(first)) return first.then((value) => this.#follow(value, base, route, headers));
+    if (isThenable(first)) return first.then((value) => this.#follow(value, base, route, headers));
     return this.#follow(first, base, route, headers);
   }
 
@@ -86,7 +82,7 @@ export class ResponseStore {
     base: string,
     route: string,
     headers: Readonly<Record<string, HeaderValue>>,
-  ): Maybe<HttpEntry | undefined> {
+  ): MaybePromise<HttpEntry | undefined> {
     const record = asRecord(value, route);
     if (record === undefined) return undefined;
     if (record.type === 'response') return record;
@@ -95,7 +91,7 @@ export class ResponseStore {
       const r = asRecord(v, route);
       return r?.type === 'response' ? r : undefined;
     };
-    return isPromise(variant) ? variant.then(pick) : pick(variant);
+    return isThenable(variant) ? variant.then(pick) : pick(variant);
   }
 
   /**
