@@ -217,8 +217,8 @@ function wrap<F extends AnyFunction>(fn: F, options: MemoizeOptions = {}): Memoi
     return result;
   };
 
-  // Every call that is not a primitive-argument hit on a deadline-free entry of the
-  // generational tier. `arguments` rather than rest parameters, so the hot path below can pass
+  // Every call that is not a primitive-argument hit on a fresh entry of the generational
+  // tier's young generation. `arguments` rather than rest parameters, so the hot path below can pass
   // them on through `apply` without V8 building an array.
   const call: (this: unknown, ...args: unknown[]) => unknown = function (this: unknown) {
     let key: unknown;
@@ -228,14 +228,6 @@ function wrap<F extends AnyFunction>(fn: F, options: MemoizeOptions = {}): Memoi
       const a = args[0];
       key = typeof a === 'object' && a !== null ? memoryKeyOf(args) : singleKey(a);
     } else key = keyFor(this, args);
-    if (gen !== undefined) {
-      const entry = gen.young.get(key as string);
-      if (entry !== undefined && entry.expiresAt === undefined && entry.staleUntil === undefined) {
-        hotHits++;
-        const value = entry.value;
-        return typeof value === 'object' && value !== null ? deliver(value) : value;
-      }
-    }
     if (front !== undefined) {
       const entry = front.get(key as string);
       if (entry !== undefined && entry.staleUntil === undefined) {
@@ -248,7 +240,7 @@ function wrap<F extends AnyFunction>(fn: F, options: MemoizeOptions = {}): Memoi
   };
 
   // The hot path, small enough for V8 to inline into the caller: one number or string
-  // argument (its own memory key) found in the young generation with no deadline.
+  // argument (its own memory key) found fresh in the generational tier.
   const memoized = function (this: unknown, a: unknown) {
     // biome-ignore lint/complexity/noArguments: the count, without building an array
     if (gen !== undefined && single && this === undefined && arguments.length === 1) {
@@ -258,7 +250,10 @@ function wrap<F extends AnyFunction>(fn: F, options: MemoizeOptions = {}): Memoi
       if (typeof a === 'number') {
         if (a !== 0) entry = gen.young.get(a as unknown as string);
       } else if (typeof a === 'string' && a.charCodeAt(0) !== 0) entry = gen.young.get(a);
-      if (entry !== undefined && entry.expiresAt === undefined && entry.staleUntil === undefined) {
+      if (
+        entry !== undefined &&
+        (entry.expiresAt === undefined ? entry.staleUntil === undefined : gen.isFresh(entry))
+      ) {
         hotHits++;
         // Only an async or cacheRejections function stores Outcomes: the others' values are
         // returned untouched (reading a string's type would cost a memory load per hit).

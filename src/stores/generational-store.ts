@@ -62,17 +62,30 @@ export class GenerationalStore implements SyncStore {
 
   /**
    * The young generation, for a caller's hot path (memoize reads it inline): an entry found
-   * here with no deadline is a hit; anything else goes through {@link get}, which also looks in
-   * the old generation and checks deadlines.
+   * here is a hit if it has no deadline, or if {@link isFresh} says so; anything else goes
+   * through {@link get}, which also looks in the old generation.
    *
    * @example
    * ```ts
    * const e = store.young.get(key);
-   * const hit = e !== undefined && e.expiresAt === undefined && e.staleUntil === undefined;
+   * const hit = e !== undefined && (e.expiresAt === undefined ? e.staleUntil === undefined : store.isFresh(e));
    * ```
    */
   get young(): ReadonlyMap<string, StoreEntry> {
     return this.#entries.young;
+  }
+
+  /**
+   * Whether `entry` is before its `expiresAt` by this store's clock (an entry in its stale
+   * window is not fresh).
+   *
+   * @example
+   * ```ts
+   * if (entry.expiresAt !== undefined && !store.isFresh(entry)) refresh(key);
+   * ```
+   */
+  isFresh(entry: StoreEntry): boolean {
+    return entry.expiresAt !== undefined && entry.expiresAt > this.#now();
   }
 
   get(key: string): StoreEntry | undefined {

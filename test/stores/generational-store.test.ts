@@ -45,4 +45,18 @@ describe('generationalStore', () => {
       expect.objectContaining({ code: 'ERR_OPTIONS' }),
     );
   });
+
+  it("isFresh reads the store's own clock: fresh before expiresAt, not in the stale window", () => {
+    let t = 1_000;
+    const store = generationalStore({ now: () => t });
+    const entry = { value: 1, createdAt: t, expiresAt: t + 100, staleUntil: t + 200 };
+    store.set('k', entry);
+    expect(store.young.get('k')).toBe(entry);
+    expect(store.isFresh(entry)).toBe(true);
+    t += 150;
+    expect(store.isFresh(entry)).toBe(false);
+    expect(store.get('k')).toBe(entry); // still held: it is in its stale window
+    t += 100;
+    expect(store.get('k')).toBeUndefined();
+  });
 });
