@@ -86,26 +86,19 @@ const at = { depth: 0, base: 0 };
 /** Per `at.base` (one per hashKey call in progress), the index of the part being encoded. */
 const partOf: number[] = [];
 
-/**
- * Encodes `parts` (after `head`, when given) after the current write position; the caller
- * restores state on throw.
- */
-export function encodeParts(parts: ArrayLike<unknown>, head: unknown = NO_HEAD): void {
+/** Encodes `parts` after the current write position; the caller restores state on throw. */
+export function encodeParts(parts: ArrayLike<unknown>): void {
   reserve(1 + VARINT_MAX);
-  const extra = head === NO_HEAD ? 0 : 1;
-  const n = parts.length + extra;
+  const n = parts.length;
   byte(KEY_FORMAT);
   varint(n);
   let pos = w.pos;
   for (let i = 0; i < n; i++) {
     partOf[at.base] = n === 1 ? -1 : i;
-    pos = put(i < extra ? head : parts[i - extra], pos);
+    pos = put(parts[i], pos);
   }
   w.pos = pos;
 }
-
-/** No head part for {@link encodeParts}. */
-export const NO_HEAD: unique symbol = Symbol('no head');
 
 /** Saves the encoder's stack frame so a nested hashKey (from a getter or toState) is safe. */
 export function enter(): number {

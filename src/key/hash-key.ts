@@ -1,4 +1,4 @@
-import { encodeParts, enter, leave, NO_HEAD } from './encode.js';
+import { encodeParts, enter, leave } from './encode.js';
 import { digestFrom, fingerprintFrom, hex16, w } from './writer.js';
 
 /**
@@ -74,19 +74,18 @@ export function memoryKey(...parts: unknown[]): string {
 }
 
 /**
- * {@link memoryKey} of `parts` as given (an `arguments` object needs no copy), with `head`
- * encoded as a first part when given (a method's receiver).
+ * {@link memoryKey} of `parts` as given: an `arguments` object needs no copy.
  *
  * @example
  * ```ts
  * function cachedKey() { return memoryKeyOf(arguments); }
  * ```
  */
-export function memoryKeyOf(parts: ArrayLike<unknown>, head: unknown = NO_HEAD): string {
+export function memoryKeyOf(parts: ArrayLike<unknown>): string {
   const start = w.pos;
   const saved = enter();
   try {
-    encodeParts(parts, head);
+    encodeParts(parts);
     return fingerprintFrom(start);
   } finally {
     w.pos = start;

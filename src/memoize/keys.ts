@@ -47,7 +47,7 @@ export function singleKey(a: unknown): unknown {
  * primitives, the fingerprint of {@link memoryKeyOf} as soon as an object takes part.
  */
 export function compositeKey(self: unknown, args: ArrayLike<unknown>): string {
-  if (keyedThis(self)) return memoryKeyOf(args, { instance: instanceId(self) });
+  if (keyedThis(self)) return memoryKeyOf([{ instance: instanceId(self) }, ...Array.from(args)]);
   for (let i = 0; i < args.length; i++) {
     const p = args[i];
     if ((typeof p === 'object' && p !== null) || typeof p === 'function') return memoryKeyOf(args);

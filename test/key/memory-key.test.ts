@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { describeMemoryKey, hashKey, memoryKey, memoryKeyOf } from '../../src/key/index.js';
+import { compositeKey, instanceId } from '../../src/memoize/keys.js';
 
 describe('memoryKey (memoize memory tier keys)', () => {
   it('equal values meet whatever their key order; different values do not', () => {
@@ -20,13 +21,17 @@ describe('memoryKey (memoize memory tier keys)', () => {
     expect(describeMemoryKey(memoryKey('a', [1]))).toBe(hashKey('a', [1]));
   });
 
-  it('takes an arguments object as is, and a receiver as a first part', () => {
+  it('takes an arguments object as is', () => {
     function args(..._: unknown[]) {
       // biome-ignore lint/complexity/noArguments: the shape memoize passes
       return arguments;
     }
     expect(memoryKeyOf(args({ a: 1 }, 2))).toBe(memoryKey({ a: 1 }, 2));
-    expect(memoryKeyOf(args([1]), { instance: 3 })).toBe(memoryKey({ instance: 3 }, [1]));
+  });
+
+  it("keys a method call with its receiver's instance id as a first part", () => {
+    const self = {};
+    expect(compositeKey(self, [[1]])).toBe(memoryKey({ instance: instanceId(self) }, [1]));
   });
 
   it('agrees with hashKey on equality for random values', () => {
