@@ -60,14 +60,13 @@ const SIZE_UNITS: Record<string, number> = {
  * ```
  */
 export function parseBytes(text: string, flag: string): number {
-  const match = /^\s*(\d+(?:\.\d+)?)\s*([a-z]*)\s*$/i.exec(text);
-  const scale = match ? SIZE_UNITS[match[2]!.toLowerCase()] : undefined;
-  if (!match || scale === undefined) {
-    throw new CliError(`${flag} must be a size, got ${JSON.stringify(text)}`, {
-      hint: 'e.g. 500MB, 1GB, 1GiB or a plain number of bytes',
-    });
-  }
-  return Math.floor(Number(match[1]) * scale);
+  return parseScaled(
+    text,
+    flag,
+    SIZE_UNITS,
+    'a size',
+    'e.g. 500MB, 1GB, 1GiB or a plain number of bytes',
+  );
 }
 
 const DURATION_UNITS: Record<string, number> = {
@@ -89,12 +88,29 @@ const DURATION_UNITS: Record<string, number> = {
  * ```
  */
 export function parseDuration(text: string, flag: string): number {
+  return parseScaled(
+    text,
+    flag,
+    DURATION_UNITS,
+    'a duration',
+    'e.g. 500ms, 30s, 10m, 2h, or a plain number of ms',
+  );
+}
+
+/** A number with an optional unit from `units`, scaled and rounded down; else a CliError. */
+function parseScaled(
+  text: string,
+  flag: string,
+  units: Record<string, number>,
+  what: string,
+  hint: string,
+): number {
   const match = /^\s*(\d+(?:\.\d+)?)\s*([a-z]*)\s*$/i.exec(text);
-  const scale = match ? DURATION_UNITS[match[2]!.toLowerCase()] : undefined;
+  const unit = (match?.[2] ?? '').toLowerCase();
+  // Own keys only: `5constructor` must not find Object.prototype.constructor.
+  const scale = match && Object.hasOwn(units, unit) ? units[unit] : undefined;
   if (!match || scale === undefined) {
-    throw new CliError(`${flag} must be a duration, got ${JSON.stringify(text)}`, {
-      hint: 'e.g. 500ms, 30s, 10m, 2h, or a plain number of ms',
-    });
+    throw new CliError(`${flag} must be ${what}, got ${JSON.stringify(text)}`, { hint });
   }
   return Math.floor(Number(match[1]) * scale);
 }

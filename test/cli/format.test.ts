@@ -19,7 +19,7 @@ describe('cli formatting', () => {
     expect(parseBytes('1GiB', '--max-bytes')).toBe(1024 ** 3);
     expect(parseBytes('1.5 mib', '--max-bytes')).toBe(1.5 * 1024 ** 2);
     expect(parseBytes('2g', '--max-bytes')).toBe(2 * 1024 ** 3);
-    for (const bad of ['', 'lots', '1XB', '-5MB', '1e9']) {
+    for (const bad of ['', 'lots', '1XB', '-5MB', '1e9', '5constructor', '1toString']) {
       expect(() => parseBytes(bad, '--max-bytes')).toThrow(CliError);
     }
   });
@@ -29,6 +29,7 @@ describe('cli formatting', () => {
     expect(parseDuration('30s', '--orphan-age')).toBe(30_000);
     expect(parseDuration('10m', '--orphan-age')).toBe(600_000);
     expect(() => parseDuration('soon', '--orphan-age')).toThrow(CliError);
+    expect(() => parseDuration('3valueOf', '--orphan-age')).toThrow(CliError);
   });
 
   it('formats sizes, durations and relative times', () => {
