@@ -340,36 +340,21 @@ export async function run(options: RunOptions = {}): Promise<BenchReport> {
     const targets: Array<[string, number, string, boolean]> = [];
     const check = (name: string, ratio: number, goal: string, ok: boolean) =>
       targets.push([name, ratio, goal, ok]);
+    const atMost = (name: string, ratio: number, limit: number) =>
+      check(name, ratio, `<= ${limit}x`, ratio <= limit);
     const get1k = find(0, 'keepsake diskStore.get');
-    check(
-      'get 1 KB / readFileSync',
-      get1k / find(0, 'raw fs'),
-      '<= 2x',
-      get1k / find(0, 'raw fs') <= 2,
-    );
-    const get1m = find(1, 'keepsake diskStore.get');
-    check(
-      'get 1 MB / readFileSync',
-      get1m / find(1, 'raw fs'),
-      '<= 1.5x',
-      get1m / find(1, 'raw fs') <= 1.5,
-    );
+    atMost('get 1 KB / readFileSync', get1k / find(0, 'raw fs'), 2);
+    atMost('get 1 MB / readFileSync', find(1, 'keepsake diskStore.get') / find(1, 'raw fs'), 1.5);
     const vsCacache = find(0, 'cacache') / get1k;
     check('cacache.get 1 KB / get 1 KB', vsCacache, '>= 20x', vsCacache >= 20);
-    const put1k = find(2, 'keepsake diskStore.set') / find(2, 'raw fs');
-    check('put 1 KB / write temp + rename', put1k, '<= 0.5x', put1k <= 0.5);
-    check(
-      `get at ${big.toLocaleString('en')} / at 10,000`,
-      large.get / small.get,
-      '<= 1.5x',
-      large.get / small.get <= 1.5,
+    atMost(
+      'put 1 KB / write temp + rename',
+      find(2, 'keepsake diskStore.set') / find(2, 'raw fs'),
+      0.5,
     );
-    check(
-      `put at ${big.toLocaleString('en')} / at 10,000`,
-      large.put / small.put,
-      '<= 1.5x',
-      large.put / small.put <= 1.5,
-    );
+    const at = big.toLocaleString('en');
+    atMost(`get at ${at} / at 10,000`, large.get / small.get, 1.5);
+    atMost(`put at ${at} / at 10,000`, large.put / small.put, 1.5);
 
     const md: string[] = [];
     const text: string[] = [];
