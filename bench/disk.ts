@@ -4,7 +4,7 @@
  * - limits: raw `fs` — `readFileSync` of a file per key; write temp + `renameSync`;
  * - keepsake `diskStore()` (LMDB index for values <= 64 KiB, a file per larger value);
  * - peers: cacache 19 (npm's cache, async), flat-cache 6 (one JSON file), and LMDB used
- *   directly (`getBinary` / `putSync`, noSync) — the engine underneath, i.e. keepsake's cost
+ *   directly (`getBinary` / `putSync`, opened as keepsake opens it) — the engine underneath, i.e. keepsake's cost
  *   of checksums, LRU bookkeeping and indexes.
  *
  * Sync candidates are timed in CPU time (see `measureCpu`), rounds interleaved with a GC
@@ -149,7 +149,6 @@ async function compare(
   const lmdb = openLmdb({
     path: path.join(dir, 'lmdb.mdb'),
     noSubdir: true,
-    noSync: true,
     compression: false,
     encoding: 'binary',
   });
@@ -187,7 +186,7 @@ async function compare(
             },
           ],
           ['keepsake diskStore.set', () => store.set(`k${i++ % keys}`, entry(value))],
-          ['lmdb putSync (direct, noSync)', () => lmdb.putSync(`k${i++ % keys}`, value)],
+          ['lmdb putSync (direct)', () => lmdb.putSync(`k${i++ % keys}`, value)],
         ];
   // Warm the page cache: every file and page read once.
   for (let k = 0; k < keys; k++) for (const [, fn] of sync) sink = fn();
@@ -284,10 +283,14 @@ call costs several µs (\`readFileSync\` of 1 KB is four of them):
   get 20-36 µs (file locks on every read transaction), put 317-360 µs against 515-599 µs for
   write-temp-and-rename (0.6x: misses the 0.5x target), and a 6.5-minute node-gyp compile on
   install here (its prebuilt download is refused on this machine). Dropped.
-- LMDB: get 1.5-3 µs (a lookup touches mapped pages, no system call), \`putSync\` with
-  \`noSync\` 20-30 µs (a few \`pwrite\`s; crash-safe against a killed process, see the format
-  notes); 1 MB values read 3-4x slower from the map than from a file, hence blob files above
-  64 KiB. lmdb ships prebuilt binaries for Linux/macOS/Windows x64 and arm64 inside its npm
+- LMDB: get 1.5-3 µs (a lookup touches mapped pages, no system call); 1 MB values read 3-4x
+  slower from the map than from a file, hence blob files above 64 KiB. \`putSync\` costs
+  20-30 µs with \`noSync\` and 300-450 µs synced (the flush). Synced is what keepsake runs:
+  with \`noSync\`, one writer process killed at random while another kept writing damaged the
+  index (MDB_PROBLEM, "mdb_page_touch no parent") within 50-260 kills here, with lmdb alone,
+  even paced like a synced loop; synced, 900 kills under the same load left it whole. So the
+  put target below (set up when commits were not flushed) is now missed: a put is about one
+  write-temp-and-rename, and unlike one it survives a power loss. lmdb ships prebuilt binaries for Linux/macOS/Windows x64 and arm64 inside its npm
   packages: no compiler and no install script needed (npm 11 skips its script; it loads anyway).
 - No pure-JS layout met the put target; a log-structured store would, but a multi-process index
   with compaction is a database of its own.
