@@ -1,7 +1,8 @@
 import { isKeepsakeError, KeepsakeError } from '../../errors.js';
 
-/** LMDB error texts that mean the index file itself is damaged. */
-const CORRUPT = /MDB_(CORRUPTED|PAGE_NOTFOUND|INVALID|VERSION_MISMATCH|BAD_TXN)/;
+/** LMDB error texts that mean the index file itself is damaged (MDB_PROBLEM: a B-tree page
+ * that does not fit its parent, e.g. "mdb_page_touch no parent"). */
+const CORRUPT = /MDB_(CORRUPTED|PAGE_NOTFOUND|INVALID|VERSION_MISMATCH|BAD_TXN|PROBLEM)/;
 
 /**
  * Turns anything a disk operation threw into a {@link KeepsakeError}, so a cache never sees a
