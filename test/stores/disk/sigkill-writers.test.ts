@@ -14,7 +14,7 @@ const PARALLEL = 10;
 // values into the index, ~70 KB-1 MB values into blob files, deletes, tag index updates).
 // A batch is killed only once all its writers are running: a process that dies holding LMDB's
 // write lock while another is still opening the folder can leave that one asleep on the lock
-// for good on this kernel (reproduced with lmdb alone; the README lists it as a known issue).
+// for good (reproduced with lmdb alone on this machine; the README lists it as a known issue).
 describe('diskStore under SIGKILL', () => {
   it(`${KILLS} writers killed at random moments leave only whole entries`, async () => {
     const dir = tmp();
