@@ -68,8 +68,9 @@ export class TwoGenerations<K, V> {
       this.#old.clear();
       return;
     }
+    // Deleting the entry being visited is safe in a Map iteration: no copy of the keys.
     for (const map of [this.#young, this.#old]) {
-      for (const key of [...map.keys()]) if (drop(key)) map.delete(key);
+      for (const key of map.keys()) if (drop(key)) map.delete(key);
     }
   }
 

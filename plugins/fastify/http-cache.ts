@@ -35,7 +35,7 @@ import { captureStream } from './capture-stream.js';
 import { Coalescer } from './coalescer.js';
 import { ifNoneMatch } from './etag.js';
 import { storagePolicy, varyNames } from './freshness.js';
-import { entryMaker, type HttpEntry, ownBytes } from './http-entry.js';
+import { byteSize, entryMaker, type HttpEntry, ownBytes } from './http-entry.js';
 import type { ResolvedPluginOptions } from './options.js';
 import { REFRESH_HEADER, Refresher } from './refresher.js';
 import { notModified, replyFromEntry } from './reply-from-entry.js';
@@ -332,12 +332,12 @@ export class HttpCache {
       Buffer.isBuffer(payload)
     ) {
       const bytes = payload ?? '';
-      const size = typeof bytes === 'string' ? Buffer.byteLength(bytes) : bytes.byteLength;
+      const size = byteSize(bytes);
       if (size > max) {
         this.#release(state);
         return done(null, payload);
       }
-      entry = make(ownBytes(bytes));
+      entry = make(ownBytes(bytes, size));
       if (own === undefined) reply.header('etag', entry.etag);
       save(entry);
       if (ifNoneMatch(request.headers['if-none-match'], entry.etag)) {

@@ -154,15 +154,24 @@ export function ageOf(entry: HttpEntry, now: number): string {
  * ownBytes('{"a":1}').buffer.byteLength; // 7, not 8192
  * ```
  */
-export function ownBytes(body: string | Uint8Array): Buffer {
-  if (typeof body === 'string') {
-    const out = Buffer.allocUnsafeSlow(Buffer.byteLength(body));
-    out.write(body);
-    return out;
-  }
-  const out = Buffer.allocUnsafeSlow(body.byteLength);
-  out.set(body);
+export function ownBytes(body: string | Uint8Array, size = byteSize(body)): Buffer {
+  const out = Buffer.allocUnsafeSlow(size);
+  if (typeof body === 'string') out.write(body);
+  else out.set(body);
   return out;
+}
+
+/**
+ * The size of a body in bytes (UTF-8 for a string), measured once by a caller that both checks
+ * it against a limit and copies it with {@link ownBytes}.
+ *
+ * @example
+ * ```ts
+ * byteSize('é'); // 2
+ * ```
+ */
+export function byteSize(body: string | Uint8Array): number {
+  return typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength;
 }
 
 /** What {@link entryMaker} needs besides the body. */

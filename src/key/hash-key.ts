@@ -103,16 +103,12 @@ export function memoryKeyOf(parts: ArrayLike<unknown>): string {
  * ```
  */
 export function describeMemoryKey(key: string): string {
-  let hex = '';
-  for (let i = 2; i < key.length; i++) {
-    const u = key.charCodeAt(i);
-    hex += LITTLE_ENDIAN ? HEX[u & 0xff]! + HEX[u >> 8]! : HEX[u >> 8]! + HEX[u & 0xff]!;
-  }
-  return hex;
+  // The units were read through a native-order 16-bit view: writing them back the same way
+  // restores the digest's bytes.
+  const units = new Uint16Array(key.length - 2);
+  for (let i = 2; i < key.length; i++) units[i - 2] = key.charCodeAt(i);
+  return Buffer.from(units.buffer).toString('hex');
 }
-
-const HEX = Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, '0'));
-const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
 function primitiveKey(v: unknown): string | undefined {
   switch (typeof v) {
