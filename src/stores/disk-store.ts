@@ -457,7 +457,9 @@ export class DiskStore implements SyncStore {
     after();
     if (now >= this.#nextExpire) {
       this.#nextExpire = now + SWEEP_INTERVAL / 6;
-      this.#unlink(db.expire(now), 'expire');
+      // Upkeep after the commit: were it to throw into set()'s catch, that would delete the
+      // value file the commit just published.
+      this.#safely(() => this.#unlink(db.expire(now), 'expire'));
     }
   }
 
