@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -23,6 +23,23 @@ async function start(dir: string, log: string): Promise<ChildProcess> {
 
 function exited(child: ChildProcess): Promise<number | null> {
   return new Promise((resolve) => child.on('exit', (code) => resolve(code)));
+}
+
+/** A rerun that does not finish (a lock nobody can take, say) fails the trial in a minute. */
+async function rerunExit(child: ChildProcess, dir: string): Promise<number | null> {
+  let timer: NodeJS.Timeout | undefined;
+  const stuck = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      const files = readdirSync(dir, { recursive: true }).join(', ');
+      reject(new Error(`the rerun did not finish in 60 s; its folder holds: ${files}`));
+    }, 60_000);
+  });
+  try {
+    return await Promise.race([exited(child), stuck]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 function logLines(log: string): string[] {
@@ -51,7 +68,7 @@ async function trial(i: number, marker: string, window: number): Promise<void> {
   await done;
   const crashed = logLines(crashLog);
   const rerunLog = path.join(root, `rerun-${marker}-${i}.log`);
-  expect(await exited(await start(dir, rerunLog))).toBe(0);
+  expect(await rerunExit(await start(dir, rerunLog), dir)).toBe(0);
   const result = JSON.parse(readFileSync(`${rerunLog}.result`, 'utf8')) as {
     out: number[];
     total: number;
