@@ -360,6 +360,12 @@ export class Engine implements TierHost {
         if (isThenable(done)) this.track(done);
       } else if (event.type === 'invalidate') {
         this.track(this.invalidateTags(event.tags, tier));
+      } else if (event.type === 'reset') {
+        const prefix = this.prefix === '' ? undefined : this.prefix;
+        for (const above of this.tiers.slice(0, tier.index)) {
+          const done = above.clear(prefix);
+          if (isThenable(done)) this.track(done);
+        }
       }
     } catch (error) {
       this.tierError(tier, 'watch', undefined, error);

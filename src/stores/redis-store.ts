@@ -71,7 +71,8 @@ export interface RedisStoreOptions {
   /**
    * Publish deletes and tag invalidations on `<prefix>events` and listen for other nodes'
    * (through `watch`, which the cache uses), so every node drops them from its memory and disk
-   * tiers too.
+   * tiers too. A node whose subscription was cut may have missed some: once it listens again,
+   * its cache empties its tiers above Redis.
    * @default true
    */
   broadcast?: boolean;

@@ -78,6 +78,9 @@ export interface StoreEntry<V = unknown> {
  *   it from its other tiers too.
  * - `invalidate`: tags were invalidated elsewhere (e.g. broadcast over Redis pub/sub); the cache
  *   invalidates them in its other tiers too.
+ * - `reset`: the store may have missed deletes and invalidations made elsewhere (its notice
+ *   channel was cut and is back); the cache empties the tiers above it, whose copies may be
+ *   stale, of its own keys.
  *
  * @example
  * ```ts
@@ -90,7 +93,8 @@ export interface StoreEntry<V = unknown> {
 export type StoreEvent =
   | { readonly type: 'evict'; readonly key: string; readonly reason: 'capacity' | 'expire' }
   | { readonly type: 'delete'; readonly key: string }
-  | { readonly type: 'invalidate'; readonly tags: readonly string[] };
+  | { readonly type: 'invalidate'; readonly tags: readonly string[] }
+  | { readonly type: 'reset' };
 
 /**
  * How full a store is, for `cache.stats().tiers`. Either field may be unknown.

@@ -13,7 +13,8 @@
  * invalidate entries written in between).
  *
  * Pub/sub is fire-and-forget: a node whose subscriber is disconnected misses notices sent
- * meanwhile (its upper tiers then keep such entries until their TTL).
+ * meanwhile. So once it listens again it reports a `reset`, and its cache empties the tiers
+ * above Redis, whose copies may be stale.
  */
 import type { Cluster, Redis } from 'ioredis';
 import type { StoreEvent } from '../store.js';
@@ -132,6 +133,16 @@ export class Subscriber {
     connection?.disconnect();
   }
 
+  #emit(event: StoreEvent): void {
+    for (const listener of this.#listeners) {
+      try {
+        listener(event);
+      } catch (error) {
+        this.#onError(error);
+      }
+    }
+  }
+
   #connect(): void {
     // A user's client may be lazy; the duplicate need not be: it must listen from now on.
     const connection = this.#client.duplicate();
@@ -145,19 +156,22 @@ export class Subscriber {
       this.#listening = false;
     });
     connection.on('ready', () => {
-      if (this.#connection === connection && this.#everSubscribed) this.#listening = true;
+      if (this.#connection !== connection || !this.#everSubscribed) return;
+      this.#listening = true;
+      // Notices sent while the connection was down are lost. The reset is reported once a PING
+      // sent after the re-subscription is answered: from then on no notice can be missed, so
+      // whatever the upper tiers copy after the reset is seen by later notices.
+      connection.ping().then(
+        () => {
+          if (this.#connection === connection) this.#emit({ type: 'reset' });
+        },
+        (error: unknown) => this.#onError(error),
+      );
     });
     connection.on('message', (channel: string, message: string) => {
       if (channel !== this.#channel) return;
       const event = decodeNotice(message, this.#self);
-      if (event === undefined) return;
-      for (const listener of this.#listeners) {
-        try {
-          listener(event);
-        } catch (error) {
-          this.#onError(error);
-        }
-      }
+      if (event !== undefined) this.#emit(event);
     });
     // ioredis re-subscribes by itself after a reconnect (autoResubscribe).
     connection.subscribe(this.#channel).then(
