@@ -128,7 +128,8 @@ export interface RedisStoreUsage extends StoreUsage {
  *
  * - Every key carries `prefix` and a TTL (the entry's deadline, else `defaultTtl`).
  * - Tags: a Redis set per tag; `invalidateTags` removes the entries and publishes the
- *   invalidation so that other nodes' caches drop them from their upper tiers too.
+ *   invalidation so that other nodes' caches drop them from their upper tiers too. Deletes
+ *   and writes that replace an entry are published the same way.
  * - Leases for `createCache({ lock: true })`: `SET NX PX` with a random token, released by a
  *   compare-and-delete script; a crashed holder's lease expires by itself.
  * - Fail open: commands time out after `commandTimeout`, fail at once while the connection is
@@ -202,7 +203,8 @@ export class RedisStore implements Store {
     const ttl = deadline === undefined ? this.#o.defaultTtl : Math.ceil(deadline - this.#o.now());
     if (ttl <= 0) {
       // Dead on arrival: not stored, and an older value must not outlive this write.
-      await this.#runner.run('set', key, 0, (c) => c.unlink(k));
+      const removed = await this.#runner.run('set', key, 0, (c) => c.unlink(k));
+      if (removed > 0) await this.#notify({ type: 'delete', key });
       return;
     }
     // ioredis writes a Buffer as bytes but would stringify a plain Uint8Array ("1,2,3").
@@ -212,7 +214,7 @@ export class RedisStore implements Store {
     const meta = encodeMeta(entry);
     const tags = entry.tags;
     const tagJson = encodeTags(tags);
-    await this.#runner.run<unknown>('set', key, bytes.byteLength, (c) => {
+    const replaced = await this.#runner.run<number>('set', key, bytes.byteLength, (c) => {
       if (tags === undefined || tags.length === 0) {
         return c.keepsakeSetEntry(k, bytes, meta, tagJson, ttl);
       }
@@ -228,8 +230,11 @@ export class RedisStore implements Store {
       const multi = c.multi() as ScriptPipeline;
       for (const t of tagKeys) multi.keepsakeAddTag(t, key, ttl);
       multi.keepsakeSetEntry(k, bytes, meta, tagJson, ttl);
-      return multi.exec().then(checkResults);
+      return multi.exec().then((results) => checkResults(results).at(-1) as number);
     });
+    // Other nodes may hold the entry this write replaced in their upper tiers: as for a delete,
+    // told once Redis holds the new one, so a node that drops its copy reads the new value.
+    if (replaced === 1) await this.#notify({ type: 'delete', key });
   }
 
   async delete(key: string): Promise<boolean> {

@@ -58,6 +58,22 @@ describe('tags and deletes across nodes (pub/sub)', () => {
     expect(await b.cache.get('k')).toBeUndefined();
   });
 
+  it('a set on A that replaces an entry drops the old copy from B memory; a new key sends nothing', async () => {
+    const [a, b] = twoNodes();
+    const seen: unknown[] = [];
+    const stop = b.redis.watch((event) => seen.push(event));
+    await waitFor(() => b.redis.usage().listening);
+    await a.cache.set('fresh', 1);
+    await a.cache.set('k', 'old', { tags: ['t'] });
+    expect(await b.cache.get('k')).toBe('old');
+    expect(b.cache.peek('k')).toBe('old');
+    await a.cache.set('k', 'new');
+    await waitFor(() => b.cache.peek('k') === undefined, 5_000);
+    expect(await b.cache.get('k')).toBe('new');
+    expect(seen).toEqual([{ type: 'delete', key: 'app:k' }]);
+    stop();
+  });
+
   it('a node ignores its own notices (its cache already applied them)', async () => {
     const [a] = twoNodes();
     const seen: unknown[] = [];

@@ -1,6 +1,7 @@
 /**
  * Cross-node notices over Redis pub/sub, so that every node drops from its own memory and disk
- * tiers what another node deleted or invalidated. One channel per store prefix,
+ * tiers what another node deleted, replaced or invalidated (a replaced entry is sent as a
+ * delete: the node drops its copy and reads the new value from Redis). One channel per store prefix,
  * `<prefix>events`; each message is JSON:
  *
  * ```text

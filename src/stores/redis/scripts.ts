@@ -9,13 +9,14 @@ import type { ChainableCommander, Cluster, Redis } from 'ioredis';
 /**
  * Writes an entry hash. KEYS[1] entry key; ARGV: value bytes, metadata, tags JSON (`''`: none),
  * TTL in ms. HSET rather than DEL + HSET: overwriting `v` and `m` in place is one allocation
- * less for Redis, and only `t` can be left over from the previous entry.
+ * less for Redis, and only `t` can be left over from the previous entry. Returns 1 when it
+ * replaced an entry (HSET added no field), else 0: the store then tells other nodes.
  */
 const SET_ENTRY = `
-redis.call('HSET', KEYS[1], 'v', ARGV[1], 'm', ARGV[2])
+local added = redis.call('HSET', KEYS[1], 'v', ARGV[1], 'm', ARGV[2])
 if ARGV[3] == '' then redis.call('HDEL', KEYS[1], 't') else redis.call('HSET', KEYS[1], 't', ARGV[3]) end
 redis.call('PEXPIRE', KEYS[1], ARGV[4])
-return 1`;
+if added == 0 then return 1 else return 0 end`;
 
 /**
  * Adds an entry key to a tag set and makes the set live at least as long as that entry.
