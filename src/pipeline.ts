@@ -4,13 +4,8 @@ import path from 'node:path';
 import { dumpFile, loadFile, openRecordWriter, readRecords } from './codec/index.js';
 import { KeepsakeError } from './errors.js';
 import { hashKey } from './key/index.js';
-import {
-  holderIsGone,
-  StepFiles,
-  type StepRecord,
-  tryLock,
-  unlock,
-} from './pipeline/step-files.js';
+import { StepFiles, type StepRecord } from './pipeline/step-files.js';
+import { holderIsGone, PROCESS_ID, tryLock, unlock } from './pipeline/step-lock.js';
 
 /**
  * Options of {@link pipeline}.
@@ -134,6 +129,7 @@ function record(kind: 'step' | 'each', fingerprint: string, inputs: string): Ste
     startedAt: performance.timeOrigin + performance.now(),
     pid: process.pid,
     host: os.hostname(),
+    id: PROCESS_ID,
   };
 }
 
@@ -346,7 +342,9 @@ export function pipeline(options: PipelineOptions): Pipeline {
         out.push({ name: files.name, state: 'pending' });
         continue;
       }
-      const dead = rec.state === 'running' && holderIsGone(rec.pid, rec.host);
+      const dead =
+        rec.state === 'running' &&
+        holderIsGone({ pid: rec.pid, host: rec.host, at: rec.startedAt, id: rec.id });
       const entry: StepStatus = {
         name: files.name,
         state: dead ? 'failed' : rec.state,

@@ -1,17 +1,20 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import {
   existsSync,
   mkdirSync,
   mkdtempSync,
   readdirSync,
+  readFileSync,
   rmSync,
+  statSync,
   utimesSync,
   writeFileSync,
 } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { pipeline } from '../../src/index.js';
+import { HEARTBEAT_MS, PROCESS_ID, STALE_MS } from '../../src/pipeline/step-lock.js';
 
 let dir: string;
 let stepDir: string;
@@ -35,6 +38,20 @@ function writeLock(text: string, ageMs = 0): void {
   utimesSync(file, at, at);
 }
 
+/** Starts a step and checks that 300 ms later it is still waiting for the lock. */
+async function waitsForLock(): Promise<{ result: Promise<string> }> {
+  let ran = false;
+  const result = pipeline({ dir }).step('load', () => {
+    ran = true;
+    return 'ran';
+  });
+  await new Promise((r) => setTimeout(r, 300));
+  expect(ran).toBe(false);
+  return { result }; // in an object: an async function returning a promise would adopt it
+}
+
+const lockFile = () => path.join(stepDir, 'lock');
+
 describe('step locks left behind', () => {
   it('a lock whose holder process is gone is taken over', async () => {
     writeLock(JSON.stringify({ pid: deadPid(), host: hostname(), at: Date.now() }));
@@ -49,14 +66,46 @@ describe('step locks left behind', () => {
 
   it('an unreadable lock that is still fresh is waited for, not taken at once', async () => {
     writeLock('');
-    let ran = false;
-    const result = pipeline({ dir }).step('load', () => {
-      ran = true;
-      return 'ran';
-    });
-    await new Promise((r) => setTimeout(r, 300));
-    expect(ran).toBe(false);
-    rmSync(path.join(stepDir, 'lock'));
+    const { result } = await waitsForLock();
+    rmSync(lockFile());
+    expect(await result).toBe('ran');
+  });
+
+  it("a lock with this process's pid written by an earlier process (a restarted container) is taken over", async () => {
+    const host = hostname();
+    writeLock(JSON.stringify({ pid: process.pid, host, at: Date.now(), id: 'an-earlier-run' }));
+    expect(await pipeline({ dir }).step('load', () => 'ran')).toBe('ran');
+    // An older version wrote no id: with our pid, it cannot be ours either.
+    writeLock(JSON.stringify({ pid: process.pid, host, at: Date.now() }));
+    expect(await pipeline({ dir }).step('again', () => 'ran')).toBe('ran');
+  });
+
+  it('a running process that started after the lock was taken (a reused pid) is not its holder', async () => {
+    const other = spawn('sleep', ['30']);
+    try {
+      await new Promise((r) => other.once('spawn', r));
+      const host = hostname();
+      writeLock(JSON.stringify({ pid: other.pid, host, at: Date.now() - 60_000, id: 'x' }));
+      expect(await pipeline({ dir }).step('load', () => 'ran')).toBe('ran');
+      // Taken after that process started: it may be the holder, so the step waits for it.
+      rmSync(path.join(dir, 'default'), { recursive: true });
+      mkdirSync(stepDir, { recursive: true });
+      writeLock(JSON.stringify({ pid: other.pid, host, at: Date.now(), id: 'x' }));
+      const { result } = await waitsForLock();
+      other.kill('SIGKILL');
+      expect(await result).toBe('ran');
+    } finally {
+      other.kill('SIGKILL');
+    }
+  });
+
+  it('a lock from another host is waited for while its holder keeps it fresh, taken once stale', async () => {
+    writeLock(JSON.stringify({ pid: 1, host: 'elsewhere', at: Date.now(), id: 'x' }));
+    const { result } = await waitsForLock();
+    writeLock(
+      JSON.stringify({ pid: 1, host: 'elsewhere', at: Date.now(), id: 'x' }),
+      STALE_MS + 1_000,
+    );
     expect(await result).toBe('ran');
   });
 
@@ -68,6 +117,33 @@ describe('step locks left behind', () => {
     await pipeline({ dir }).step('load', () => 1);
     const left = readdirSync(stepDir).filter((n) => n.startsWith('lock'));
     expect(left).toEqual([`lock.draft-${process.ppid}-0`]);
+  });
+
+  it('a holder refreshes its lock while its step runs', async () => {
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
+    try {
+      let finish = () => {};
+      const result = pipeline({ dir }).step(
+        'load',
+        () => new Promise<string>((resolve) => (finish = () => resolve('ran'))),
+      );
+      while (!existsSync(lockFile())) await new Promise((r) => setTimeout(r, 5));
+      expect(JSON.parse(readFileSync(lockFile(), 'utf8'))).toMatchObject({
+        pid: process.pid,
+        id: PROCESS_ID,
+      });
+      const old = (Date.now() - 60_000) / 1000;
+      utimesSync(lockFile(), old, old);
+      vi.advanceTimersByTime(HEARTBEAT_MS);
+      while (Date.now() - statSync(lockFile()).mtimeMs > 10_000) {
+        await new Promise((r) => setTimeout(r, 5));
+      }
+      finish();
+      expect(await result).toBe('ran');
+      expect(existsSync(lockFile())).toBe(false);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('a finished step leaves no lock or draft behind', async () => {
