@@ -5,7 +5,7 @@ import { dumpFile, loadFile, openRecordWriter, readRecords } from './codec/index
 import { KeepsakeError } from './errors.js';
 import { hashKey } from './key/index.js';
 import { StepFiles, type StepRecord } from './pipeline/step-files.js';
-import { holderIsGone, PROCESS_ID, tryLock, unlock } from './pipeline/step-lock.js';
+import { holderState, PROCESS_ID, tryLock, unlock } from './pipeline/step-lock.js';
 
 /**
  * Options of {@link pipeline}.
@@ -344,7 +344,7 @@ export function pipeline(options: PipelineOptions): Pipeline {
       }
       const dead =
         rec.state === 'running' &&
-        holderIsGone({ pid: rec.pid, host: rec.host, at: rec.startedAt, id: rec.id });
+        holderState({ pid: rec.pid, host: rec.host, id: rec.id }) === 'gone';
       const entry: StepStatus = {
         name: files.name,
         state: dead ? 'failed' : rec.state,

@@ -13,7 +13,8 @@ import { KeepsakeError } from '../errors.js';
  *     result-3f9c0a1b2c3d4e5f.ks  step(): the result for input fingerprint 3f9c…
  *     records-3f9c0a1b2c3d4e5f.ksr each(): one record per finished item, in input order
  *     lock                        held while a process runs the step (see step-lock.ts)
- *     lock.draft-<pid>-<n>        a lock being written, linked to `lock` once whole
+ *     lock.draft-<id>-<n>         a lock being written, linked to `lock` once whole
+ *     lock.dead-<pid>             an abandoned lock being removed by the waiter taking over
  * ```
  *
  * Every file is written atomically (codec `dumpFile`: temp file and rename) or, for record

@@ -80,7 +80,7 @@ export interface StoreEntry<V = unknown> {
  *   invalidates them in its other tiers too.
  * - `reset`: the store may have missed deletes and invalidations made elsewhere (its notice
  *   channel was cut and is back); the cache empties the tiers above it, whose copies may be
- *   stale, of its own keys.
+ *   stale: of its namespace's keys, or entirely when it has no namespace.
  *
  * @example
  * ```ts

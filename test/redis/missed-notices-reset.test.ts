@@ -1,10 +1,11 @@
 import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createCache } from '../../src/cache.js';
+import { redisStore } from '../../src/redis.js';
 import { memoryStore } from '../../src/stores/memory-store.js';
 import type { Store, StoreEvent } from '../../src/stores/store.js';
 import { makeNode, type TestNode } from './helpers/nodes.js';
-import { waitFor } from './helpers/redis-server.js';
+import { RedisServer, waitFor } from './helpers/redis-server.js';
 import { dropPrefix, SHARED_URL, uniquePrefix } from './helpers/shared.js';
 
 /**
@@ -105,6 +106,26 @@ describe('a node that missed notices while cut off', () => {
     expect(await b.cache.get('report')).toBe('v2');
     await a.cache.invalidateTags(['reports']);
     await waitFor(() => b.cache.peek('report') === undefined, 5_000);
+  });
+
+  it('a node whose Redis is down when it starts subscribes once Redis is up, and reports a reset', async () => {
+    const own = await RedisServer.start();
+    await own.stop();
+    const redis = redisStore({ url: own.url, prefix: 'late-sub:' });
+    const seen: StoreEvent[] = [];
+    const stop = redis.watch((event) => seen.push(event));
+    cleanups.push(
+      () => own.destroy(),
+      () => redis.close(),
+      async () => stop(),
+    );
+    // Long enough for the first SUBSCRIBE to be refused.
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    expect(redis.usage().listening).toBe(false);
+    await own.start();
+    await waitFor(() => redis.usage().listening, 15_000);
+    await waitFor(() => seen.length > 0);
+    expect(seen).toEqual([{ type: 'reset' }]);
   });
 
   it('a connected node reports no reset', async () => {

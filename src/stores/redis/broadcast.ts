@@ -15,7 +15,9 @@
  *
  * Pub/sub is fire-and-forget: a node whose subscriber is disconnected misses notices sent
  * meanwhile. So once it listens again it reports a `reset`, and its cache empties the tiers
- * above Redis, whose copies may be stale.
+ * above Redis, whose copies may be stale. On a Redis Cluster, ioredis keeps pub/sub on a
+ * connection of its own and reconnects it without telling: there a cut subscription goes
+ * unnoticed, and upper tiers keep what it missed until their TTL.
  */
 import type { Cluster, Redis } from 'ioredis';
 import type { StoreEvent } from '../store.js';
@@ -96,6 +98,7 @@ export class Subscriber {
   #connection: Redis | Cluster | undefined;
   #listening = false;
   #everSubscribed = false;
+  #subscribing = false;
 
   constructor(
     client: Redis | Cluster,
@@ -157,7 +160,12 @@ export class Subscriber {
       this.#listening = false;
     });
     connection.on('ready', () => {
-      if (this.#connection !== connection || !this.#everSubscribed) return;
+      if (this.#connection !== connection) return;
+      if (!this.#everSubscribed) {
+        // The first SUBSCRIBE failed (Redis was down): ioredis will not repeat it for us.
+        if (!this.#subscribing) this.#subscribe(connection, true);
+        return;
+      }
       this.#listening = true;
       // Notices sent while the connection was down are lost. The reset is reported once a PING
       // sent after the re-subscription is answered: from then on no notice can be missed, so
@@ -174,14 +182,27 @@ export class Subscriber {
       const event = decodeNotice(message, this.#self);
       if (event !== undefined) this.#emit(event);
     });
-    // ioredis re-subscribes by itself after a reconnect (autoResubscribe).
+    this.#subscribe(connection, false);
+  }
+
+  /**
+   * Subscribes once; ioredis then re-subscribes by itself after every reconnect
+   * (autoResubscribe). `late`: an earlier attempt failed, so notices may have been missed.
+   */
+  #subscribe(connection: Redis | Cluster, late: boolean): void {
+    this.#subscribing = true;
     connection.subscribe(this.#channel).then(
       () => {
+        this.#subscribing = false;
         if (this.#connection !== connection) return;
         this.#everSubscribed = true;
         this.#listening = true;
+        if (late) this.#emit({ type: 'reset' });
       },
-      (error: unknown) => this.#onError(error),
+      (error: unknown) => {
+        this.#subscribing = false;
+        this.#onError(error);
+      },
     );
   }
 }
