@@ -63,8 +63,9 @@
  * left the index damaged (MDB_PROBLEM) within a few hundred kills here. Synced, it still happens,
  * more rarely (about 1 run in 4 of the 200-kill test under load): the damage is reported as
  * ERR_CORRUPT, never read as a wrong value (README, "Known issues"). A pure lmdb-js harness
- * (3 DBs per transaction, values of 32 B-60 KB, 4-10 writers killed per batch, 4,200 kills) did
- * not reproduce it, so the trigger lies in what keepsake's writes add.
+ * (up to 5 DBs per transaction with a read-modify-write 'totals' row, values of 32 B-60 KB,
+ * read snapshots reset, 4-10 writers killed per batch; 5,400 kills) did not reproduce it, so
+ * the trigger lies in what else keepsake's writes do.
  *
  * Several processes: LMDB serialises writers with a process-shared mutex; readers never wait.
  * Local file systems only (LMDB's lock file is shared memory).
