@@ -221,8 +221,7 @@ export class Cache {
   /** Empties every tier (only this cache's keys when it has a `namespace`). */
   async clear(): Promise<void> {
     if (this.#closed) throw closedError('clear');
-    const prefix = this.#e.prefix === '' ? undefined : this.#e.prefix;
-    await Promise.all(this.#e.tiers.map((tier) => tier.clear(prefix)));
+    await this.#e.clear();
   }
 
   /** Counters since creation, cache-wide and per tier. */

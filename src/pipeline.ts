@@ -342,9 +342,7 @@ export function pipeline(options: PipelineOptions): Pipeline {
         out.push({ name: files.name, state: 'pending' });
         continue;
       }
-      const dead =
-        rec.state === 'running' &&
-        holderState({ pid: rec.pid, host: rec.host, id: rec.id }) === 'gone';
+      const dead = rec.state === 'running' && holderState(rec) === 'gone';
       const entry: StepStatus = {
         name: files.name,
         state: dead ? 'failed' : rec.state,

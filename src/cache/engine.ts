@@ -238,6 +238,12 @@ export class Engine implements TierHost {
     return dropped.size;
   }
 
+  /** Empties `tiers` of this cache's keys (all of them when it has no namespace). */
+  async clear(tiers: readonly Tier[] = this.tiers): Promise<void> {
+    const prefix = this.prefix === '' ? undefined : this.prefix;
+    await Promise.all(tiers.map((tier) => tier.clear(prefix)));
+  }
+
   /** Keeps `promise` (which must not reject) for `close()` to wait on. */
   track(promise: Promise<unknown>): void {
     this.pending.add(promise);
@@ -361,11 +367,8 @@ export class Engine implements TierHost {
       } else if (event.type === 'invalidate') {
         this.track(this.invalidateTags(event.tags, tier));
       } else if (event.type === 'reset') {
-        const prefix = this.prefix === '' ? undefined : this.prefix;
-        for (const above of this.tiers.slice(0, tier.index)) {
-          const done = above.clear(prefix);
-          if (isThenable(done)) this.track(done);
-        }
+        // The tiers above may hold copies of what the store missed being told about.
+        this.track(this.clear(this.tiers.slice(0, tier.index)));
       }
     } catch (error) {
       this.tierError(tier, 'watch', undefined, error);

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { ioError } from '../codec/files.js';
 import type { StepFiles } from './step-files.js';
 
 /**
@@ -19,7 +20,10 @@ import type { StepFiles } from './step-files.js';
  *   time but never damages a checkpoint (every checkpoint write is atomic).
  */
 
-/** Who holds a lock or runs a step. `at`: when it took the lock; `id`: {@link PROCESS_ID}. */
+/**
+ * Who holds a lock or runs a step. `id`: {@link PROCESS_ID}; `at`: when it took the lock, for
+ * people reading the file (nothing decides on it).
+ */
 export interface Holder {
   pid: number;
   host: string;
@@ -39,7 +43,7 @@ const SKEW_MS = 5 * 60_000;
 const DRAFT_MS = 60_000;
 
 /** A process's start time in clock ticks since boot, from Linux's /proc; else undefined. */
-function startTicks(pid: number): string | undefined {
+export function startTicks(pid: number): string | undefined {
   try {
     const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
     // Field 22, counted after the command name (which may hold spaces and parentheses).
@@ -98,7 +102,6 @@ let drafts = 0;
  * it, resolves `false` so the caller waits for that process's checkpoint.
  */
 export async function tryLock(files: StepFiles): Promise<boolean> {
-  await fsp.mkdir(files.dir, { recursive: true });
   const held = await fsp.stat(files.lockFile).catch(() => undefined);
   if (held === undefined) {
     if (await publishLock(files)) {
@@ -136,6 +139,9 @@ async function publishLock(files: StepFiles): Promise<boolean> {
     id: PROCESS_ID,
   } satisfies Holder);
   const draft = `${files.lockFile}.draft-${PROCESS_ID}-${drafts++}`;
+  await fsp.mkdir(files.dir, { recursive: true }).catch((err: unknown) => {
+    throw ioError('creating', files.dir, err);
+  });
   try {
     await fsp.writeFile(draft, me);
     await fsp.link(draft, files.lockFile);
@@ -151,7 +157,7 @@ async function publishLock(files: StepFiles): Promise<boolean> {
       return true;
     } catch (fallback) {
       if ((fallback as NodeJS.ErrnoException).code === 'EEXIST') return false;
-      throw fallback;
+      throw ioError('locking', files.lockFile, fallback);
     }
   } finally {
     await fsp.rm(draft, { force: true }).catch(() => {});
@@ -163,8 +169,8 @@ export function unlock(files: StepFiles): void {
   clearInterval(heartbeats.get(files.lockFile));
   heartbeats.delete(files.lockFile);
   try {
-    const holder = JSON.parse(fs.readFileSync(files.lockFile, 'utf8')) as Holder;
-    if (holder.pid === process.pid && holder.id === PROCESS_ID) {
+    const holder = parseHolder(fs.readFileSync(files.lockFile, 'utf8'));
+    if (holder?.pid === process.pid && holder.id === PROCESS_ID) {
       fs.rmSync(files.lockFile, { force: true });
     }
   } catch {}
@@ -214,12 +220,7 @@ function parseHolder(text: string): Holder | undefined {
   try {
     const h = JSON.parse(text) as Partial<Record<keyof Holder, unknown>> | null;
     if (typeof h?.pid !== 'number' || typeof h.host !== 'string') return undefined;
-    return {
-      pid: h.pid,
-      host: h.host,
-      at: typeof h.at === 'number' ? h.at : undefined,
-      id: typeof h.id === 'string' ? h.id : undefined,
-    };
+    return { pid: h.pid, host: h.host, id: typeof h.id === 'string' ? h.id : undefined };
   } catch {
     return undefined;
   }

@@ -14,7 +14,7 @@ import { hostname, tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { pipeline } from '../../src/index.js';
-import { HEARTBEAT_MS, PROCESS_ID, STALE_MS } from '../../src/pipeline/step-lock.js';
+import { HEARTBEAT_MS, PROCESS_ID, STALE_MS, startTicks } from '../../src/pipeline/step-lock.js';
 
 let dir: string;
 let stepDir: string;
@@ -86,8 +86,7 @@ describe('step locks left behind', () => {
       const other = spawn('sleep', ['30']);
       try {
         await new Promise((r) => other.once('spawn', r));
-        const stat = readFileSync(`/proc/${other.pid}/stat`, 'utf8');
-        const ticks = stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
+        const ticks = startTicks(other.pid!);
         const host = hostname();
         writeLock(JSON.stringify({ pid: other.pid, host, at: Date.now(), id: 't1' }));
         expect(await pipeline({ dir }).step('load', () => 'ran')).toBe('ran');
@@ -164,6 +163,15 @@ describe('step locks left behind', () => {
     } finally {
       vi.useRealTimers();
     }
+  });
+
+  it('a checkpoint folder that cannot be created is ERR_IO with a hint, not a wait', async () => {
+    const file = path.join(dir, 'not-a-folder');
+    writeFileSync(file, '');
+    const failure = await pipeline({ dir: file })
+      .step('load', () => 1)
+      .catch((error: unknown) => error);
+    expect(failure).toMatchObject({ code: 'ERR_IO', hint: expect.any(String) });
   });
 
   it('a finished step leaves no lock or draft behind', async () => {
