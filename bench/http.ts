@@ -31,7 +31,7 @@ import autocannon from 'autocannon';
 import Fastify, { type FastifyInstance } from 'fastify';
 import keepsakeFastify from '../plugins/fastify/index.js';
 import { memoryStore } from '../src/index.js';
-import { type BenchReport, isMain, type RunOptions } from './harness.js';
+import { type BenchReport, isMain, median, type RunOptions } from './harness.js';
 
 const SERVER_FLAG = 'KEEPSAKE_BENCH_HTTP_SERVER';
 /** The flood server's memory tier bound, bytes. */
@@ -142,8 +142,6 @@ async function load(url: string, seconds: number, connections = 50): Promise<Loa
     errors: result.errors + result.non2xx + result.timeouts,
   };
 }
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 /**
  * Sends `type` to a server process and resolves its answer of the same type.

@@ -31,6 +31,7 @@ import {
   fmtRatio,
   isMain,
   markdownTable,
+  median,
   type RunOptions,
   textTable,
 } from './harness.js';
@@ -77,11 +78,6 @@ async function throughput(ops: Op[], total: number, depth: number, rounds: numbe
     }
   }
   return samples.map(median);
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[s.length >> 1]!;
 }
 
 function percentile(xs: number[], p: number): number {
