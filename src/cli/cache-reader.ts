@@ -9,6 +9,7 @@ import { entryChecksum, hashBytes } from '../stores/disk/checksum.js';
 import { nodeDiskFs } from '../stores/disk/disk-fs.js';
 import { decodeRecord, type RecordView } from '../stores/disk/entry-record.js';
 import { assertLmdbFile, dbKey, INDEX_FILE } from '../stores/disk/index-db.js';
+import { openBehindExistingGate } from '../stores/disk/index-gate.js';
 import { CliError, EXIT } from './cli-error.js';
 
 /** Bytes of a codec envelope's header: the entry checksum of a blob flagged `envelope` covers
@@ -76,13 +77,10 @@ export class CacheReader {
   static open(dir: string): CacheReader {
     const file = requireCache(dir);
     // readOnly: a look at the cache must never create or change anything in it.
-    const env = open({
-      path: file,
-      noSubdir: true,
-      maxDbs: 12,
-      readOnly: true,
-      compression: false,
-    });
+    // Behind the index gate, like every opener: see stores/disk/index-gate.ts.
+    const env = openBehindExistingGate(file, () =>
+      open({ path: file, noSubdir: true, maxDbs: 12, readOnly: true, compression: false }),
+    );
     return new CacheReader(dir, env);
   }
 

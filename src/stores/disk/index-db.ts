@@ -6,6 +6,8 @@
  * <dir>/                                 e.g. node_modules/.cache/keepsake
  *   index-v1.mdb                         LMDB environment (memory-mapped B+trees, see below)
  *   index-v1.mdb-lock                    LMDB's reader table and writer mutex (shared memory)
+ *   index-v1.gate, index-v1.gate-lock    an empty LMDB environment whose write lock is held
+ *                                        to open or write the index (index-gate.ts)
  *   blobs/3f/a9c04e5d1b7f2e8c6d0a4b1e9f7c2d.bin
  *                                        the value of an entry larger than `inlineMax`:
  *                                        exactly its bytes, no header; 128 random bits name it
@@ -60,12 +62,13 @@
  * to disk by lmdb-js's overlapping sync (after the write lock is released); after a power loss
  * the index reopens at its last flushed commit, and a blob whose bytes had not reached the disk
  * fails its checksum. Not `noSync`: with it, writers killed while another process kept writing
- * left the index damaged (MDB_PROBLEM) within a few hundred kills here. Synced, it still happens,
- * more rarely (about 1 run in 4 of the 200-kill test under load): the damage is reported as
- * ERR_CORRUPT, never read as a wrong value (README, "Known issues"). A pure lmdb-js harness
- * (up to 5 DBs per transaction with a read-modify-write 'totals' row, values of 32 B-60 KB,
- * read snapshots reset, 4-10 writers killed per batch; 5,400 kills) did not reproduce it, so
- * the trigger lies in what else keepsake's writes do.
+ * left the index damaged (MDB_PROBLEM) within a few hundred kills here (measured before the
+ * gate below existed, whose race may have been the cause: untested since).
+ *
+ * Opening races commits: LMDB's open copies the transaction id it read into the shared lock file
+ * without the write lock, which can roll the id back under a process that is committing (then
+ * MDB_BAD_TXN "mdb_page_touch no parent", or a lost commit). Every open and every write
+ * therefore holds the gate (index-gate.ts).
  *
  * Several processes: LMDB serialises writers with a process-shared mutex; readers never wait.
  * Local file systems only (LMDB's lock file is shared memory).
@@ -73,9 +76,10 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { type Database, open, type RootDatabase } from 'lmdb';
+import { type Database, type DatabaseOptions, type Key, open, type RootDatabase } from 'lmdb';
 import { KeepsakeError } from '../../errors.js';
 import { decodeRecord, HEADER_SIZE as HEADER, type RecordView, USED_AT } from './entry-record.js';
+import { IndexGate } from './index-gate.js';
 
 /**
  * The one version constant of the disk layout; it names the index file.
@@ -185,6 +189,7 @@ export function assertLmdbFile(file: string): void {
 }
 
 export class IndexDb {
+  #gate: IndexGate;
   #env: RootDatabase;
   #entries: Database<Buffer, string>;
   #deadlines: Database<Buffer, [number, string]>;
@@ -197,15 +202,22 @@ export class IndexDb {
 
   constructor(file: string) {
     assertLmdbFile(file);
+    this.#gate = new IndexGate(file);
+    // Opened, and its databases created, behind the gate: see index-gate.ts.
     // Synced commits, not noSync: see "Crash safety" above.
-    this.#env = open({ path: file, noSubdir: true, maxDbs: 12, compression: false });
+    const env = this.#gate.hold(() =>
+      open({ path: file, noSubdir: true, maxDbs: 12, compression: false }),
+    );
+    this.#env = env;
     const binary = { encoding: 'binary' as const, compression: false };
-    this.#entries = this.#env.openDB({ name: 'entries', ...binary });
-    this.#deadlines = this.#env.openDB({ name: 'deadlines', ...binary });
-    this.#tags = this.#env.openDB({ name: 'tags', ...binary });
-    this.#blobs = this.#env.openDB({ name: 'blobs', encoding: 'string', compression: false });
-    this.#leases = this.#env.openDB({ name: 'leases', ...binary });
-    this.#meta = this.#env.openDB({ name: 'meta', ...binary });
+    const db = <V, K extends Key>(options: DatabaseOptions & { name: string }) =>
+      this.#gate.hold(() => env.openDB<V, K>(options));
+    this.#entries = db({ name: 'entries', ...binary });
+    this.#deadlines = db({ name: 'deadlines', ...binary });
+    this.#tags = db({ name: 'tags', ...binary });
+    this.#blobs = db({ name: 'blobs', encoding: 'string', compression: false });
+    this.#leases = db({ name: 'leases', ...binary });
+    this.#meta = db({ name: 'meta', ...binary });
   }
 
   /**
@@ -313,7 +325,8 @@ export class IndexDb {
    * child transaction instead (a page copy per level), which made bulk writes ~10x slower.
    */
   #txn<T>(fn: () => T): T {
-    return this.#inBatch ? fn() : this.#env.transactionSync(fn);
+    if (this.#inBatch) return fn();
+    return this.#gate.hold(() => this.#env.transactionSync(fn));
   }
 
   /** Entry count and value bytes of the whole folder (every process's writes). */
@@ -435,6 +448,7 @@ export class IndexDb {
   close(): void {
     // lmdb-js closes asynchronously; a closed handle is never used again by the store.
     this.#env.close().catch(() => {});
+    this.#gate.close();
   }
 
   /**
