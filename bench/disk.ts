@@ -274,7 +274,7 @@ function atScale(
 /** The reasoning behind the layout, kept with the tables it explains (RESULTS.md's disk block). */
 const NOTES = `Layout: **an LMDB index (lmdb-js, prebuilt binaries) holding values up to 64 KiB inline,
 and one file per larger value** (python-diskcache's and Parcel's split; format drawn in
-\`src/stores/disk/index-db.ts\`). Chosen by these measurements on this machine, where a system
+\`src/stores/disk/index-format.ts\`). Chosen by these measurements on this machine, where a system
 call costs several µs (\`readFileSync\` of 1 KB is four of them):
 
 - File per entry cannot meet "put at most half of write-temp-and-rename": an atomic file write

@@ -8,7 +8,7 @@ import { BlobFiles } from '../stores/disk/blob-files.js';
 import { entryChecksum, hashBytes } from '../stores/disk/checksum.js';
 import { nodeDiskFs } from '../stores/disk/disk-fs.js';
 import { decodeRecord, type RecordView } from '../stores/disk/entry-record.js';
-import { assertLmdbFile, dbKey, INDEX_FILE } from '../stores/disk/index-db.js';
+import { assertLmdbFile, dbKey, INDEX_FILE } from '../stores/disk/index-format.js';
 import { openBehindExistingGate } from '../stores/disk/index-gate.js';
 import { CliError, EXIT } from './cli-error.js';
 
@@ -18,7 +18,7 @@ const ENVELOPE_HEADER = 20;
 
 /** One `entries` row as the CLI sees it: the database key, the raw record and its view. */
 export interface RawEntry {
-  /** The LMDB key: the entry key, or `"\0" + sha256` of a long one (see `index-db.ts`). */
+  /** The LMDB key: the entry key, or `"\0" + sha256` of a long one (see `index-format.ts`). */
   readonly k: string;
   readonly raw: Buffer;
   /** `undefined` when the record does not parse (a damaged row). */

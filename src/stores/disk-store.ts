@@ -6,7 +6,8 @@ import { BlobFiles, type BlobRead } from './disk/blob-files.js';
 import { entryChecksum, envelopeLength, hashBytes } from './disk/checksum.js';
 import { decodeRecord, encodeRecord, type RecordView } from './disk/entry-record.js';
 import { checkBytes, closedError, isDead, toEntry } from './disk/entry-view.js';
-import { dbKey, INDEX_FILE, IndexDb, type Removed } from './disk/index-db.js';
+import { IndexDb, type Removed } from './disk/index-db.js';
+import { dbKey, INDEX_FILE } from './disk/index-format.js';
 import {
   type DiskStoreOptions,
   type ResolvedDiskOptions,
@@ -41,8 +42,8 @@ const BULK_BATCH = 10_000;
 /**
  * The disk tier: a folder of codec bytes shared by every process that opens it, with sync
  * reads and writes (so a memoized sync function stays sync) and async variants for large
- * values. Small values live in an LMDB index, large ones in their own files; the format and its
- * crash-safety argument are drawn in `src/stores/disk/index-db.ts`.
+ * values. Small values live in an LMDB index, large ones in their own files; the format is drawn in
+ * `src/stores/disk/index-format.ts`, its crash-safety argument in `index-db.ts`.
  *
  * Faults never escape as anything but a {@link KeepsakeError}: `ERR_IO` for a failing disk,
  * `ERR_CORRUPT` (thrown once by `get`, after the damaged entry is removed) for an entry whose

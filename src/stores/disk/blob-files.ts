@@ -18,7 +18,7 @@ export type BlobRead =
 
 /**
  * The value files of entries too large for the index database: `blobs/<2 hex>/<30 hex>.bin`,
- * holding exactly the value bytes (see the format drawn in `index-db.ts`).
+ * holding exactly the value bytes (see the format drawn in `index-format.ts`).
  *
  * Every write goes to a fresh random name and is published only afterwards, by the index row
  * that names it, so a file is never rewritten in place: a reader that holds a row reads either

@@ -1,6 +1,6 @@
 /**
- * Encoding of one `entries` record (the layout is drawn in `index-db.ts`, which owns the disk
- * format): a fixed 64-byte header, the key, the tags, then the value bytes (inline) or the blob
+ * Encoding of one `entries` record (the layout is drawn in `index-format.ts`, which owns the
+ * disk format): a fixed 64-byte header, the key, the tags, then the value bytes (inline) or the blob
  * name. Records are written once and never updated in place.
  */
 

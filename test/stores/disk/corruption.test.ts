@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { createCache } from '../../../src/cache.js';
 import { serialize } from '../../../src/codec/index.js';
 import { isKeepsakeError } from '../../../src/errors.js';
-import { INDEX_FILE } from '../../../src/stores/disk/index-db.js';
+import { INDEX_FILE } from '../../../src/stores/disk/index-format.js';
 import { diskStore } from '../../../src/stores/disk-store.js';
 import { blobFiles } from '../../helpers/blob-files.js';
 import { useTmp } from './helpers/tmp.js';

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { INDEX_FILE } from '../../../src/stores/disk/index-db.js';
+import { INDEX_FILE } from '../../../src/stores/disk/index-format.js';
 import { gateFile } from '../../../src/stores/disk/index-gate.js';
 import { diskStore } from '../../../src/stores/disk-store.js';
 import { exited, startChild } from './helpers/spawn.js';

@@ -4,7 +4,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { INDEX_FILE } from '../../../../src/stores/disk/index-db.js';
+import { INDEX_FILE } from '../../../../src/stores/disk/index-format.js';
 import { IndexGate } from '../../../../src/stores/disk/index-gate.js';
 
 const [dir, ms] = process.argv.slice(2);
