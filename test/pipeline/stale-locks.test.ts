@@ -141,12 +141,20 @@ describe('step locks left behind', () => {
     vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
     try {
       let finish = () => {};
+      let started = () => {};
+      const running = new Promise<void>((resolve) => (started = resolve));
       const result = pipeline({ dir }).step(
         'load',
-        () => new Promise<string>((resolve) => (finish = () => resolve('ran'))),
+        () =>
+          new Promise<string>((resolve) => {
+            finish = () => resolve('ran');
+            started();
+          }),
       );
-      // The heartbeat starts once the lock is in place.
-      while (vi.getTimerCount() === 0) await new Promise((r) => setTimeout(r, 5));
+      // The step runs once the lock is in place and its heartbeat started. (Waiting for the
+      // heartbeat alone raced the step's start: finish() could come before the step had run.)
+      await running;
+      expect(vi.getTimerCount()).toBeGreaterThan(0);
       expect(JSON.parse(readFileSync(lockFile(), 'utf8'))).toMatchObject({
         pid: process.pid,
         id: PROCESS_ID,
