@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MAX_TEXT_BYTES, sendsUnchangedAsString } from '../../plugins/fastify/http-entry.js';
 import { customSerializer } from '../../plugins/fastify/reply-from-entry.js';
+import { memoryStore, type SyncStore } from '../../src/index.js';
 import { appWith, recordingStore } from './helpers.js';
 
 let app: FastifyInstance;
@@ -91,6 +92,27 @@ describe('a hit sends exactly the stored bytes and headers', () => {
     expect(miss.body).toBe('[{"a":1}]');
     expect(hit.body).toBe(miss.body);
     expect(hit.headers['content-type']).toBe('text/x-wrapped');
+  });
+
+  it('a string body read back from a byte tier (through the codec) is the same', async () => {
+    const inner = memoryStore();
+    const bytes: SyncStore = {
+      name: 'bytes',
+      kind: 'bytes',
+      sync: true,
+      get: (key) => inner.get(key),
+      set: (key, entry) => inner.set(key, entry),
+      delete: (key) => inner.delete(key),
+      clear: (prefix) => inner.clear(prefix),
+    };
+    app = await appWith({ ttl: 60_000, tiers: [bytes] });
+    app.get('/r', { config: { cache: true } }, async () => ({ id: 1, name: 'report' }));
+    const miss = await app.inject('/r');
+    const hit = await app.inject('/r');
+    expect(hit.headers['x-cache']).toBe('HIT');
+    expect(hit.rawPayload.equals(miss.rawPayload)).toBe(true);
+    expect(hit.headers['content-type']).toBe(miss.headers['content-type']);
+    expect(hit.headers['content-length']).toBe(miss.headers['content-length']);
   });
 
   it('over a real socket, the hit has the miss body bytes and length', async () => {
