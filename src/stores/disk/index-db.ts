@@ -22,7 +22,7 @@
  * Several processes: LMDB serialises writers with a process-shared mutex; readers never wait.
  * Local file systems only (LMDB's lock file is shared memory).
  */
-import { type Database, type DatabaseOptions, type Key, open, type RootDatabase } from 'lmdb';
+import { type Database, open, type RootDatabase } from 'lmdb';
 import { decodeRecord, HEADER_SIZE as HEADER, type RecordView, USED_AT } from './entry-record.js';
 import { assertLmdbFile, dbKey } from './index-format.js';
 import { IndexGate } from './index-gate.js';
@@ -79,22 +79,39 @@ export class IndexDb {
 
   constructor(file: string) {
     assertLmdbFile(file);
-    this.#gate = new IndexGate(file);
-    // Opened, and its databases created, behind the gate: see index-gate.ts.
-    // Synced commits, not noSync: see "Crash safety" above.
-    const env = this.#gate.hold(() =>
-      open({ path: file, noSubdir: true, maxDbs: 12, compression: false }),
-    );
-    this.#env = env;
-    const binary = { encoding: 'binary' as const, compression: false };
-    const db = <V, K extends Key>(options: DatabaseOptions & { name: string }) =>
-      this.#gate.hold(() => env.openDB<V, K>(options));
-    this.#entries = db({ name: 'entries', ...binary });
-    this.#deadlines = db({ name: 'deadlines', ...binary });
-    this.#tags = db({ name: 'tags', ...binary });
-    this.#blobs = db({ name: 'blobs', encoding: 'string', compression: false });
-    this.#leases = db({ name: 'leases', ...binary });
-    this.#meta = db({ name: 'meta', ...binary });
+    const gate = new IndexGate(file);
+    try {
+      // Opened, and its databases created, in one hold of the gate: see index-gate.ts.
+      // Synced commits, not noSync: see "Crash safety" above.
+      const { env, dbs } = gate.hold(() => {
+        const env = open({ path: file, noSubdir: true, maxDbs: 12, compression: false });
+        const binary = { encoding: 'binary' as const, compression: false };
+        const dbs = {
+          entries: env.openDB<Buffer, string>({ name: 'entries', ...binary }),
+          deadlines: env.openDB<Buffer, [number, string]>({ name: 'deadlines', ...binary }),
+          tags: env.openDB<Buffer, [string, string]>({ name: 'tags', ...binary }),
+          blobs: env.openDB<string, string>({
+            name: 'blobs',
+            encoding: 'string',
+            compression: false,
+          }),
+          leases: env.openDB<Buffer, string>({ name: 'leases', ...binary }),
+          meta: env.openDB<Buffer, string>({ name: 'meta', ...binary }),
+        };
+        return { env, dbs };
+      });
+      this.#env = env;
+      this.#entries = dbs.entries;
+      this.#deadlines = dbs.deadlines;
+      this.#tags = dbs.tags;
+      this.#blobs = dbs.blobs;
+      this.#leases = dbs.leases;
+      this.#meta = dbs.meta;
+    } catch (error) {
+      gate.close();
+      throw error;
+    }
+    this.#gate = gate;
   }
 
   /**

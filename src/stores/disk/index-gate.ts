@@ -20,6 +20,7 @@
  */
 import fs from 'node:fs';
 import { open, type RootDatabase } from 'lmdb';
+import { assertLmdbFile } from './index-format.js';
 
 /**
  * The gate's file beside an index file (`index-v1.mdb` -> `index-v1.gate`, and LMDB's
@@ -47,8 +48,11 @@ export function gateFile(indexFile: string): string {
 export class IndexGate {
   readonly #env: RootDatabase;
 
+  /** @throws KeepsakeError `ERR_CORRUPT` when the gate file is not LMDB's (LMDB would crash). */
   constructor(indexFile: string) {
-    this.#env = open({ path: gateFile(indexFile), noSubdir: true, maxDbs: 1 });
+    const file = gateFile(indexFile);
+    assertLmdbFile(file);
+    this.#env = open({ path: file, noSubdir: true, maxDbs: 1 });
   }
 
   /** Runs `fn` while this process holds the gate: no other keepsake process opens or writes. */
@@ -75,13 +79,9 @@ export class IndexGate {
  */
 export function openBehindExistingGate<T>(indexFile: string, open: () => T): T {
   let gate: IndexGate | undefined;
-  if (fs.existsSync(gateFile(indexFile))) {
-    try {
-      gate = new IndexGate(indexFile);
-    } catch {
-      gate = undefined;
-    }
-  }
+  try {
+    if (fs.existsSync(gateFile(indexFile))) gate = new IndexGate(indexFile);
+  } catch {}
   if (gate === undefined) return open();
   try {
     return gate.hold(open);

@@ -20,20 +20,23 @@ describe('a damaged index file', () => {
     expect(double(21)).toBe(42);
   });
 
-  it('does not take the process down (LMDB would segfault on foreign bytes)', () => {
-    const dir = tmp();
-    fs.writeFileSync(path.join(dir, 'index-v1.mdb'), Buffer.alloc(8192, 0x41));
-    const entry = path.resolve('src/index.ts');
-    const script = `import { diskStore } from ${JSON.stringify(entry)};
+  it.each(['index-v1.mdb', 'index-v1.gate'])(
+    '%s does not take the process down (LMDB would segfault on foreign bytes)',
+    (name) => {
+      const dir = tmp();
+      fs.writeFileSync(path.join(dir, name), Buffer.alloc(8192, 0x41));
+      const entry = path.resolve('src/index.ts');
+      const script = `import { diskStore } from ${JSON.stringify(entry)};
       try { diskStore({ dir: ${JSON.stringify(dir)} }).get('k'); } catch (e) { console.log(e.code); }`;
-    const child = spawnSync(
-      process.execPath,
-      ['--import', 'tsx', '--input-type=module', '-e', script],
-      {
-        encoding: 'utf8',
-      },
-    );
-    expect(child.status).toBe(0);
-    expect(child.stdout.trim()).toBe('ERR_CORRUPT');
-  });
+      const child = spawnSync(
+        process.execPath,
+        ['--import', 'tsx', '--input-type=module', '-e', script],
+        {
+          encoding: 'utf8',
+        },
+      );
+      expect(child.status).toBe(0);
+      expect(child.stdout.trim()).toBe('ERR_CORRUPT');
+    },
+  );
 });
