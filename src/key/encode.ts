@@ -46,10 +46,11 @@
  */
 import { classOf, functionName } from '../codec/registry.js';
 import { KeepsakeError } from '../errors.js';
+import { BINARY_TYPES, binary } from './encode-binary.js';
+import { pathTo } from './key-path.js';
 import {
   byte,
   copyOut,
-  digestExternal,
   f64,
   f64At,
   raw,
@@ -65,15 +66,10 @@ import {
 
 /** The first byte of every encoding. Bump it when the layout above changes. */
 export const KEY_FORMAT = 1;
-/** Binary values at least this long are hashed in chunks instead of copied (`0x10`). */
-export const LARGE_BYTES = 64 * 1024;
-/** Chunk size of the `0x10` digests; part of the format. */
-export const CHUNK_BYTES = 256 * 1024;
 /** Containers nested deeper than this throw `ERR_TOO_DEEP` rather than overflow the stack. */
 export const MAX_DEPTH = 2000;
 
 const OBJECT = 0x09;
-const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
 /** The enclosing containers of the value being encoded, bottom first. */
 const stack: unknown[] = [];
@@ -319,24 +315,6 @@ function sorted(count: number, each: (emit: () => void) => void): void {
 
 type Handler = (o: object) => void;
 
-const BINARY_TYPES: ReadonlyArray<[object, number]> = [
-  [ArrayBuffer.prototype, 1],
-  [DataView.prototype, 2],
-  [Buffer.prototype, 3],
-  [Uint8Array.prototype, 4],
-  [Int8Array.prototype, 5],
-  [Uint8ClampedArray.prototype, 6],
-  [Int16Array.prototype, 7],
-  [Uint16Array.prototype, 8],
-  [Int32Array.prototype, 9],
-  [Uint32Array.prototype, 10],
-  [Float32Array.prototype, 11],
-  [Float64Array.prototype, 12],
-  [BigInt64Array.prototype, 13],
-  [BigUint64Array.prototype, 14],
-  [SharedArrayBuffer.prototype, 15],
-];
-
 const builtins = new Map<unknown, Handler>([
   [Map.prototype, (o) => mapOrSet(o as Map<unknown, unknown>, 0x0b)],
   [Set.prototype, (o) => mapOrSet(o as Set<unknown>, 0x0c)],
@@ -439,91 +417,9 @@ function error(e: Error): void {
   fields(e);
 }
 
-function binary(o: object, type: number): void {
-  const isView = ArrayBuffer.isView(o);
-  const bytes = isView
-    ? new Uint8Array(o.buffer, o.byteOffset, o.byteLength)
-    : new Uint8Array(o as ArrayBuffer);
-  const width = isView && !(o instanceof DataView) ? (o as Uint8Array).BYTES_PER_ELEMENT : 1;
-  const data = LITTLE_ENDIAN || width === 1 ? bytes : swapped(bytes, width);
-  const n = data.byteLength;
-  if (n < LARGE_BYTES) {
-    byte(0x0f);
-    byte(type);
-    varint(n);
-    raw(data);
-    return;
-  }
-  byte(0x10);
-  byte(type);
-  varint(n);
-  const chunks = Math.ceil(n / CHUNK_BYTES);
-  // Staging area for chunk copies sits past all the digests this value will write.
-  reserve(chunks * 16 + CHUNK_BYTES + 64);
-  const staging = w.pos + chunks * 16;
-  for (let at = 0; at < n; at += CHUNK_BYTES) {
-    digestExternal(data.subarray(at, Math.min(n, at + CHUNK_BYTES)), staging);
-  }
-}
-
-/** Big-endian hosts only: element bytes reversed so the key is the little-endian one. */
-function swapped(bytes: Uint8Array, width: number): Uint8Array {
-  const out = new Uint8Array(bytes.byteLength);
-  for (let i = 0; i < bytes.byteLength; i += width) {
-    for (let j = 0; j < width; j++) out[i + j] = bytes[i + width - 1 - j]!;
-  }
-  return out;
-}
-
-const IDENT = /^[A-Za-z_$][\w$]*$/;
-
-/**
- * Where the failing value sits, as `$.users[3].onClick`: found on the error path only, by
- * looking up each container on the stack in its parent, so the hot path tracks no names.
- */
-function pathTo(failing: unknown): string {
-  const part = partOf[at.base] ?? -1;
-  let p = part >= 0 ? `$[${part}]` : '$';
-  for (let i = at.base; i < at.depth; i++) {
-    const parent = stack[i] as object;
-    const child = i + 1 < at.depth ? stack[i + 1] : failing;
-    // A registered instance encoding its own fields sits on the stack twice.
-    if (child !== parent) p += segmentOf(parent, child);
-  }
-  return p;
-}
-
-/** The step from `parent` to `child` in a path, or '' where it has no name (a toState). */
-function segmentOf(parent: object, child: unknown): string {
-  if (Array.isArray(parent)) {
-    const i = parent.indexOf(child);
-    return i >= 0 ? `[${i}]` : '';
-  }
-  if (parent instanceof Map || parent instanceof Set) {
-    let i = 0;
-    for (const [k, v] of parent.entries()) {
-      if (parent instanceof Set) {
-        if (v === child) return `<setItem ${i}>`;
-      } else if (k === child) return `<mapKey ${i}>`;
-      else if (v === child) return `<mapValue ${i}>`;
-      i++;
-    }
-    return '';
-  }
-  if (parent instanceof Error) {
-    if (Object.hasOwn(parent, 'cause') && parent.cause === child) return '.cause';
-    if (parent instanceof AggregateError && parent.errors === child) return '.errors';
-  }
-  for (const k of Object.keys(parent).sort()) {
-    if ((parent as Record<string, unknown>)[k] === child) {
-      return IDENT.test(k) ? `.${k}` : `[${JSON.stringify(k)}]`;
-    }
-  }
-  return '';
-}
-
 function fail(v: unknown, what: string, register: string): never {
-  throw new KeepsakeError('ERR_UNSERIALIZABLE', `cannot make a key of ${what} at ${pathTo(v)}`, {
+  const path = pathTo(stack, at.base, at.depth, partOf[at.base] ?? -1, v);
+  throw new KeepsakeError('ERR_UNSERIALIZABLE', `cannot make a key of ${what} at ${path}`, {
     hint: `${register} so it can be keyed, or pass \`key\` to memoize to choose what is hashed`,
   });
 }

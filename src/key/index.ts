@@ -1,4 +1,5 @@
-export { CHUNK_BYTES, KEY_FORMAT, LARGE_BYTES, MAX_DEPTH } from './encode.js';
+export { KEY_FORMAT, MAX_DEPTH } from './encode.js';
+export { CHUNK_BYTES, LARGE_BYTES } from './encode-binary.js';
 export {
   canonicalKey,
   describeMemoryKey,
