@@ -1,92 +1,28 @@
+/**
+ * The Redis tier's public class: {@link RedisStore} and {@link redisStore}, the store's
+ * commands. Its options are checked in `redis/resolve-redis-options.ts`, commands run under the
+ * fail-open rules of `redis/command-runner.ts`, and other nodes hear of deletes through
+ * `redis/broadcast.ts`.
+ */
 import { randomBytes } from 'node:crypto';
-import { type Cluster, Redis } from 'ioredis';
-import type { Clock } from '../clock.js';
 import { KeepsakeError } from '../errors.js';
 import { publish } from '../events.js';
 import { encodeNotice, Subscriber } from './redis/broadcast.js';
 import type { BreakerState } from './redis/circuit-breaker.js';
 import { CommandRunner } from './redis/command-runner.js';
+import { connect } from './redis/connect.js';
 import { decodeEntry, encodeMeta, encodeTags } from './redis/entry-format.js';
-import { type ResolvedRedisOptions, resolveRedisOptions } from './redis/resolve-redis-options.js';
+import {
+  type RedisStoreOptions,
+  type ResolvedRedisOptions,
+  resolveRedisOptions,
+} from './redis/resolve-redis-options.js';
+import { checkResults, runEach } from './redis/run-each.js';
 import { scanDelete } from './redis/scan-delete.js';
 import { defineScripts, type ScriptClient, type ScriptPipeline } from './redis/scripts.js';
 import type { Store, StoreEntry, StoreEvent, StoreUsage } from './store.js';
 
-/**
- * Options of {@link redisStore}. Every time is in milliseconds.
- *
- * @example
- * ```ts
- * const redis = redisStore({
- *   url: 'redis://cache.internal:6379',
- *   prefix: 'shop:',
- *   commandTimeout: 100,
- * });
- * const cache = createCache({ tiers: [memoryStore(), redis], readTimeout: 100 });
- * ```
- */
-export interface RedisStoreOptions {
-  /**
-   * Your ioredis client, a `Redis` or a `Cluster` (ioredis v5). The store never closes it; it
-   * duplicates it once for pub/sub, and defines a few `keepsake*` Lua commands on it. Give
-   * `client` or `url`, not both.
-   */
-  client?: Redis | Cluster;
-  /**
-   * A `redis://` or `rediss://` URL to connect to; the store owns that connection and closes it
-   * in `close()`. It is tuned to fail fast: one retry per command, no resend after a reconnect,
-   * reconnect attempts every 100 ms growing to 1 s.
-   * @default 'redis://127.0.0.1:6379' (when `client` is not given either)
-   */
-  url?: string;
-  /**
-   * Put before every Redis key and the pub/sub channel, so several apps (or versions of one)
-   * can share a server: entries are `<prefix>e:<key>`, tag sets `<prefix>t:<tag>`, leases
-   * `<prefix>l:<key>`, the channel `<prefix>events`. `clear()` removes only keys under it.
-   * @default 'keepsake:'
-   */
-  prefix?: string;
-  /**
-   * TTL, ms, of an entry that has no deadline of its own (`staleUntil ?? expiresAt`): every
-   * Redis key gets one, so a forgotten cache never fills the server.
-   * @default 86_400_000 (one day)
-   */
-  defaultTtl?: number;
-  /**
-   * How long one command may take before it counts as failed, ms; writes of large values get
-   * 1 ms more per 16 KiB. Match it to the cache's `readTimeout` (also 250 by default): past
-   * that the cache has stopped waiting anyway. Raise both if you cache multi-megabyte values
-   * (a read cannot know its size in advance).
-   * @default 250
-   */
-  commandTimeout?: number;
-  /**
-   * The circuit breaker: after `threshold` consecutive failed commands (timeouts, lost
-   * connection) every command fails at once, without touching the network, until a probe
-   * (`PING`) succeeds; the first probe runs `coolDown` ms after opening, then twice as long
-   * after each failed probe, up to 8x. A reconnect probes at once.
-   * @default { threshold: 5, coolDown: 1_000 }
-   */
-  breaker?: { threshold?: number; coolDown?: number };
-  /**
-   * Publish deletes and tag invalidations on `<prefix>events` and listen for other nodes'
-   * (through `watch`, which the cache uses), so every node drops them from its memory and disk
-   * tiers too. A node whose subscription was cut may have missed some: once it listens again,
-   * its cache empties its tiers above Redis.
-   * @default true
-   */
-  broadcast?: boolean;
-  /**
-   * Name in `stats().tiers` and events.
-   * @default 'redis'
-   */
-  name?: string;
-  /**
-   * The clock entry deadlines are compared with, epoch ms.
-   * @default Date.now
-   */
-  now?: Clock;
-}
+export type { RedisStoreOptions } from './redis/resolve-redis-options.js';
 
 /**
  * {@link RedisStore.usage}: besides the standard fields, the fail-open counters. `entries` and
@@ -261,7 +197,7 @@ export class RedisStore implements Store {
     if (tags.length === 0) return [];
     const p = this.#o.prefix;
     const members = await this.#runner.run('invalidateTags', undefined, 0, (c) =>
-      this.#each<string[]>(c, tags, (q, tag) => q.keepsakePopTag(`${p}t:${tag}`)),
+      runEach<string[]>(c, this.#cluster, tags, (q, tag) => q.keepsakePopTag(`${p}t:${tag}`)),
     );
     // A key may sit in several of the sets; check each once, against every tag that named it.
     const byKey = new Map<string, string[]>();
@@ -277,7 +213,7 @@ export class RedisStore implements Store {
       keys.length === 0
         ? []
         : await this.#runner.run('invalidateTags', undefined, 0, (c) =>
-            this.#each<number>(c, keys, (q, key) =>
+            runEach<number>(c, this.#cluster, keys, (q, key) =>
               q.keepsakeDropTagged(`${p}e:${key}`, ...byKey.get(key)!),
             ),
           );
@@ -352,23 +288,6 @@ export class RedisStore implements Store {
     }
   }
 
-  /**
-   * Runs one script call per item: one pipeline on a single server, concurrent commands on a
-   * Cluster (an ioredis Cluster pipeline must keep to one slot).
-   */
-  #each<T>(
-    c: ScriptClient,
-    items: readonly string[],
-    add: (q: ScriptPipeline | ScriptClient, item: string) => unknown,
-  ): Promise<T[]> {
-    if (this.#cluster) {
-      return Promise.all(items.map((item) => add(c, item) as Promise<T>));
-    }
-    const pipeline = c.pipeline() as ScriptPipeline;
-    for (const item of items) add(pipeline, item);
-    return pipeline.exec().then((results) => checkResults(results) as T[]);
-  }
-
   #report(op: string, error: unknown): void {
     publish('error', () => ({ tier: this.name, op, error }));
   }
@@ -396,26 +315,4 @@ export class RedisStore implements Store {
  */
 export function redisStore(options: RedisStoreOptions = {}): RedisStore {
   return new RedisStore(options);
-}
-
-/** A connection of our own, tuned to fail fast (see `RedisStoreOptions.url`). */
-function connect(url: string, onError: (error: unknown) => void): Redis {
-  const client = new Redis(url, {
-    maxRetriesPerRequest: 1,
-    autoResendUnfulfilledCommands: false,
-    connectTimeout: 2_000,
-    retryStrategy: (times) => Math.min(times * 100, 1_000),
-  });
-  // Without a listener ioredis prints every failed reconnect to the console.
-  client.on('error', onError);
-  return client;
-}
-
-/** Throws the first error in a pipeline's or transaction's results, else returns the values. */
-function checkResults(results: [Error | null, unknown][] | null): unknown[] {
-  if (results === null) throw new Error('transaction aborted');
-  return results.map(([error, value]) => {
-    if (error) throw error;
-    return value;
-  });
 }

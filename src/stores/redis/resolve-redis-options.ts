@@ -1,7 +1,82 @@
 import type { Cluster, Redis } from 'ioredis';
 import { type Clock, systemClock } from '../../clock.js';
 import { KeepsakeError } from '../../errors.js';
-import type { RedisStoreOptions } from '../redis-store.js';
+
+/**
+ * Options of {@link redisStore}. Every time is in milliseconds.
+ *
+ * @example
+ * ```ts
+ * const redis = redisStore({
+ *   url: 'redis://cache.internal:6379',
+ *   prefix: 'shop:',
+ *   commandTimeout: 100,
+ * });
+ * const cache = createCache({ tiers: [memoryStore(), redis], readTimeout: 100 });
+ * ```
+ */
+export interface RedisStoreOptions {
+  /**
+   * Your ioredis client, a `Redis` or a `Cluster` (ioredis v5). The store never closes it; it
+   * duplicates it once for pub/sub, and defines a few `keepsake*` Lua commands on it. Give
+   * `client` or `url`, not both.
+   */
+  client?: Redis | Cluster;
+  /**
+   * A `redis://` or `rediss://` URL to connect to; the store owns that connection and closes it
+   * in `close()`. It is tuned to fail fast: one retry per command, no resend after a reconnect,
+   * reconnect attempts every 100 ms growing to 1 s.
+   * @default 'redis://127.0.0.1:6379' (when `client` is not given either)
+   */
+  url?: string;
+  /**
+   * Put before every Redis key and the pub/sub channel, so several apps (or versions of one)
+   * can share a server: entries are `<prefix>e:<key>`, tag sets `<prefix>t:<tag>`, leases
+   * `<prefix>l:<key>`, the channel `<prefix>events`. `clear()` removes only keys under it.
+   * @default 'keepsake:'
+   */
+  prefix?: string;
+  /**
+   * TTL, ms, of an entry that has no deadline of its own (`staleUntil ?? expiresAt`): every
+   * Redis key gets one, so a forgotten cache never fills the server.
+   * @default 86_400_000 (one day)
+   */
+  defaultTtl?: number;
+  /**
+   * How long one command may take before it counts as failed, ms; writes of large values get
+   * 1 ms more per 16 KiB. Match it to the cache's `readTimeout` (also 250 by default): past
+   * that the cache has stopped waiting anyway. Raise both if you cache multi-megabyte values
+   * (a read cannot know its size in advance).
+   * @default 250
+   */
+  commandTimeout?: number;
+  /**
+   * The circuit breaker: after `threshold` consecutive failed commands (timeouts, lost
+   * connection) every command fails at once, without touching the network, until a probe
+   * (`PING`) succeeds; the first probe runs `coolDown` ms after opening, then twice as long
+   * after each failed probe, up to 8x. A reconnect probes at once.
+   * @default { threshold: 5, coolDown: 1_000 }
+   */
+  breaker?: { threshold?: number; coolDown?: number };
+  /**
+   * Publish deletes and tag invalidations on `<prefix>events` and listen for other nodes'
+   * (through `watch`, which the cache uses), so every node drops them from its memory and disk
+   * tiers too. A node whose subscription was cut may have missed some: once it listens again,
+   * its cache empties its tiers above Redis.
+   * @default true
+   */
+  broadcast?: boolean;
+  /**
+   * Name in `stats().tiers` and events.
+   * @default 'redis'
+   */
+  name?: string;
+  /**
+   * The clock entry deadlines are compared with, epoch ms.
+   * @default Date.now
+   */
+  now?: Clock;
+}
 
 /** One day, ms: the TTL of an entry that has none (see `RedisStoreOptions.defaultTtl`). */
 export const DEFAULT_TTL = 24 * 60 * 60 * 1000;
