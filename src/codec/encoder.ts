@@ -1,25 +1,22 @@
+/**
+ * Writes one value's payload: the slab it writes into, the type dispatch, and the walk over
+ * containers (arrays, objects with the shape trie, Map, Set), strings and numbers. Values that
+ * are rarer or carry more rules are written by their own modules: `write-string.ts` (long or
+ * non-ASCII strings), `write-binary.ts` (BigInt, bytes, typed arrays), `write-sparse.ts`
+ * (arrays with holes) and `write-other.ts` (registered classes, errors, RegExp, ...). The
+ * layout itself is drawn in `format.ts`.
+ */
 import { Buffer } from 'node:buffer';
 import {
-  ERROR_KINDS,
   HEADER_SIZE,
   T_ARRAY,
-  T_ARRAY_BUFFER,
-  T_BIG_INT,
-  T_BIG_INT64,
-  T_BOXED,
   T_BUFFER,
-  T_CLASS,
-  T_DATA_VIEW,
   T_DATE,
-  T_ERROR,
   T_FALSE,
   T_FIX_ARRAY,
   T_FIX_SHAPE,
   T_FIX_STR,
   T_FLOAT64,
-  T_FUNCTION,
-  T_HOLE,
-  T_HOLES,
   T_INT8,
   T_INT16,
   T_INT32,
@@ -30,32 +27,21 @@ import {
   T_OBJECT_NEW_SHAPE,
   T_OBJECT_SHAPE,
   T_REF,
-  T_REG_EXP,
   T_SET,
-  T_STR8,
-  T_STR16,
-  T_STR32,
   T_TRUE,
-  T_TYPED_ARRAY,
   T_UINT8,
   T_UINT16,
   T_UINT32,
   T_UNDEFINED,
-  T_UTF16,
   TYPED_ARRAY_KINDS,
 } from './format.js';
-import { type ClassEntry, classOf, functionName } from './registry.js';
+import { UnserializableValue } from './unserializable-value.js';
+import { writeBigInt, writeRaw, writeTypedArray } from './write-binary.js';
+import { writeFunction } from './write-class.js';
+import { writeOther } from './write-other.js';
+import { writeSparseRest } from './write-sparse.js';
+import { writeString } from './write-string.js';
 
-/** Thrown inside the encoder for a value it cannot write; `serialize` turns it into a
- * KeepsakeError that names the value's path. */
-export class UnserializableValue {
-  constructor(
-    readonly value: unknown,
-    readonly what: string,
-  ) {}
-}
-
-const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 const SLAB_SIZE = 64 * 1024;
 const MAX_SHAPE_KEYS = 64;
 const MAX_SHAPE_NODES = 50_000;
@@ -63,7 +49,6 @@ const MAX_SHAPE_NODES = 50_000;
 const typedArrayKind = new Map<object, number>(
   TYPED_ARRAY_KINDS.map((ctor, kind) => [ctor.prototype, kind]),
 );
-const errorKinds = ERROR_KINDS.map((ctor) => ctor.prototype as object);
 
 /** A node of the shape trie: objects with the same keys in the same order share a node, so a
  * repeated shape costs one Map lookup per key instead of a string join. */
@@ -77,19 +62,17 @@ let shapeRoot: ShapeNode = { next: undefined, epoch: 0, id: 0 };
 let shapeNodes = 0;
 let epochCounter = 0;
 
-function errorKindOf(err: object): number {
-  let proto: object | null = Object.getPrototypeOf(err);
-  while (proto !== null) {
-    const kind = errorKinds.indexOf(proto);
-    if (kind !== -1) return kind;
-    proto = Object.getPrototypeOf(proto);
-  }
-  return 0;
-}
-
 /**
  * Writes one value's payload into a growing slab. Results are views of the slab (no final
  * copy); a slab is only ever written past the end of earlier results, so they stay valid.
+ *
+ * @example
+ * ```ts
+ * const encoder = new Encoder();
+ * encoder.begin(); // leaves room for the envelope header
+ * encoder.value({ id: 1, tags: new Set(['a']) });
+ * const unsealed = encoder.end(); // header room + payload, a view of the slab
+ * ```
  */
 export class Encoder {
   buf: Buffer = Buffer.allocUnsafe(0);
@@ -200,10 +183,10 @@ export class Encoder {
         this.byte(T_UNDEFINED);
         return;
       case 'bigint':
-        this.bigint(v);
+        writeBigInt(this, v);
         return;
       case 'function':
-        this.func(v);
+        writeFunction(this, v);
         return;
       default:
         throw new UnserializableValue(v, 'a Symbol');
@@ -262,7 +245,7 @@ export class Encoder {
       for (let i = 0; i < len; i++) {
         const c = s.charCodeAt(i);
         if (c >= 0x80) {
-          this.#stringSlow(s);
+          writeString(this, s);
           return;
         }
         buf[p++] = c;
@@ -271,67 +254,7 @@ export class Encoder {
       this.pos = p;
       return;
     }
-    this.#stringSlow(s);
-  }
-
-  #stringSlow(s: string): void {
-    if (!s.isWellFormed()) {
-      // UTF-8 cannot carry lone surrogates: keep the code units as they are.
-      this.byte(T_UTF16);
-      this.varint(s.length);
-      this.ensure(s.length * 2);
-      for (let i = 0; i < s.length; i++) {
-        this.view.setUint16(this.pos, s.charCodeAt(i), true);
-        this.pos += 2;
-      }
-      return;
-    }
-    const max = s.length * 3;
-    const lenBytes = max < 0x100 ? 1 : max < 0x10000 ? 2 : 4;
-    this.ensure(1 + lenBytes + max);
-    const at = this.pos;
-    const written = this.buf.write(s, at + 1 + lenBytes, 'utf8');
-    if (lenBytes === 1) {
-      this.buf[at] = T_STR8;
-      this.buf[at + 1] = written;
-    } else if (lenBytes === 2) {
-      this.buf[at] = T_STR16;
-      this.view.setUint16(at + 1, written, true);
-    } else {
-      this.buf[at] = T_STR32;
-      this.view.setUint32(at + 1, written, true);
-    }
-    this.pos = at + 1 + lenBytes + written;
-  }
-
-  bigint(v: bigint): void {
-    if (v >= -0x8000000000000000n && v <= 0x7fffffffffffffffn) {
-      this.ensure(9);
-      this.buf[this.pos++] = T_BIG_INT64;
-      this.view.setBigInt64(this.pos, v, true);
-      this.pos += 8;
-      return;
-    }
-    const negative = v < 0n;
-    let hex = (negative ? -v : v).toString(16);
-    if (hex.length % 2) hex = `0${hex}`;
-    const magnitude = Buffer.from(hex, 'hex').reverse();
-    this.byte(T_BIG_INT);
-    this.byte(negative ? 1 : 0);
-    this.varint(magnitude.length);
-    this.bytes(magnitude);
-  }
-
-  func(fn: Function): void {
-    const name = functionName(fn);
-    if (name === undefined) {
-      throw new UnserializableValue(
-        fn,
-        `an unregistered function${fn.name ? ` (${fn.name})` : ''}`,
-      );
-    }
-    this.byte(T_FUNCTION);
-    this.string(name);
+    writeString(this, s);
   }
 
   object(v: object): void {
@@ -358,42 +281,10 @@ export class Encoder {
       this.pos += 8;
       return;
     }
-    if (proto === Buffer.prototype) return this.raw(T_BUFFER, v as Buffer);
+    if (proto === Buffer.prototype) return writeRaw(this, T_BUFFER, v as Buffer);
     const kind = typedArrayKind.get(proto);
-    if (kind !== undefined) return this.typedArray(kind, v as Uint8Array);
-    return this.#other(v, proto);
-  }
-
-  #other(v: object, proto: object): void {
-    const ctor = Object.hasOwn(proto, 'constructor') ? proto.constructor : undefined;
-    const entry = typeof ctor === 'function' ? classOf(ctor) : undefined;
-    if (v instanceof Error) return this.error(v, entry);
-    if (entry !== undefined) return this.instance(v, entry);
-    if (proto === RegExp.prototype) {
-      const re = v as RegExp;
-      this.byte(T_REG_EXP);
-      this.string(re.source);
-      this.string(re.flags);
-      return;
-    }
-    if (proto === ArrayBuffer.prototype) {
-      return this.raw(T_ARRAY_BUFFER, new Uint8Array(v as ArrayBuffer));
-    }
-    if (proto === DataView.prototype) {
-      const dv = v as DataView;
-      return this.raw(T_DATA_VIEW, new Uint8Array(dv.buffer, dv.byteOffset, dv.byteLength));
-    }
-    if (
-      proto === Boolean.prototype ||
-      proto === Number.prototype ||
-      proto === String.prototype ||
-      proto === BigInt.prototype
-    ) {
-      this.byte(T_BOXED);
-      this.value((proto as { valueOf(): unknown }).valueOf.call(v));
-      return;
-    }
-    throw new UnserializableValue(v, describe(v, ctor));
+    if (kind !== undefined) return writeTypedArray(this, kind, v as Uint8Array);
+    return writeOther(this, v, proto);
   }
 
   fields(v: Record<string, unknown>): void {
@@ -473,30 +364,8 @@ export class Encoder {
     }
     for (let i = 0; i < len; i++) {
       const item = a[i];
-      if (item === undefined && !(i in a)) return this.#sparseRest(a, i);
+      if (item === undefined && !(i in a)) return writeSparseRest(this, a, i);
       this.value(item);
-    }
-  }
-
-  /** From the first hole on, walk only the indices that exist: a length-1e9 array with two
-   * elements costs two steps, not a billion. Own integer keys come in ascending order. */
-  #sparseRest(a: unknown[], from: number): void {
-    let next = from;
-    for (const key of Object.keys(a)) {
-      const index = Number(key);
-      if (!(index >= next) || String(index) !== key || index >= a.length) continue;
-      this.#holes(index - next);
-      this.value(a[index]);
-      next = index + 1;
-    }
-    this.#holes(a.length - next);
-  }
-
-  #holes(count: number): void {
-    if (count === 1) this.byte(T_HOLE);
-    else if (count > 1) {
-      this.byte(T_HOLES);
-      this.varint(count);
     }
   }
 
@@ -515,23 +384,8 @@ export class Encoder {
     for (const v of s) this.value(v);
   }
 
-  raw(tag: number, bytes: Uint8Array): void {
-    this.byte(tag);
-    this.varint(bytes.length);
-    this.bytes(bytes);
-  }
-
-  typedArray(kind: number, ta: Uint8Array): void {
-    this.byte(T_TYPED_ARRAY);
-    this.byte(kind);
-    this.varint(ta.byteLength);
-    const bytes = new Uint8Array(ta.buffer, ta.byteOffset, ta.byteLength);
-    const at = this.pos;
-    this.bytes(bytes);
-    if (!LITTLE_ENDIAN) swapBytes(this.buf, at, ta.byteLength, ta.BYTES_PER_ELEMENT);
-  }
-
-  #classRef(name: string): void {
+  /** Writes a class ref: id + 1 for a name already written, else 0 and the name. */
+  classRef(name: string): void {
     const id = this.#classIds.get(name);
     if (id !== undefined) this.varint(id + 1);
     else {
@@ -540,68 +394,4 @@ export class Encoder {
       this.string(name);
     }
   }
-
-  instance(v: object, entry: ClassEntry): void {
-    this.byte(T_CLASS);
-    this.#classRef(entry.name);
-    this.varint(entry.version);
-    if (entry.plainState) {
-      this.byte(1);
-      this.fields(v as Record<string, unknown>);
-    } else {
-      this.byte(0);
-      this.value(entry.toState(v));
-    }
-  }
-
-  error(err: Error, entry: ClassEntry | undefined): void {
-    this.byte(T_ERROR);
-    this.byte(errorKindOf(err));
-    if (entry === undefined) this.byte(0);
-    else {
-      this.byte(1);
-      this.#classRef(entry.name);
-    }
-    const message = Object.getOwnPropertyDescriptor(err, 'message');
-    const stack = Object.getOwnPropertyDescriptor(err, 'stack');
-    const hasMessage = typeof message?.value === 'string';
-    const hasStack = typeof stack?.value === 'string';
-    const hasCause = Object.hasOwn(err, 'cause');
-    const hasErrors = err instanceof AggregateError && Object.hasOwn(err, 'errors');
-    this.byte((hasMessage ? 1 : 0) | (hasStack ? 2 : 0) | (hasCause ? 4 : 0) | (hasErrors ? 8 : 0));
-    this.string(String(err.name));
-    if (hasMessage) this.string(message!.value as string);
-    if (hasStack) this.string(stack!.value as string);
-    if (hasCause) this.value((err as { cause?: unknown }).cause);
-    if (hasErrors) this.value((err as AggregateError).errors);
-    const skip = (k: string) =>
-      (k === 'message' && hasMessage) ||
-      (k === 'stack' && hasStack) ||
-      (k === 'cause' && hasCause) ||
-      (k === 'errors' && hasErrors);
-    const keys = Object.keys(err).filter((k) => !skip(k));
-    this.varint(keys.length);
-    for (const k of keys) {
-      this.string(k);
-      this.value((err as unknown as Record<string, unknown>)[k]);
-    }
-  }
-}
-
-/** Reverses each element's bytes: typed arrays are stored little-endian on every machine. */
-export function swapBytes(buf: Uint8Array, at: number, length: number, size: number): void {
-  if (size === 1) return;
-  for (let i = at; i < at + length; i += size) buf.subarray(i, i + size).reverse();
-}
-
-function describe(v: object, ctor: unknown): string {
-  if (v instanceof WeakMap) return 'a WeakMap';
-  if (v instanceof WeakSet) return 'a WeakSet';
-  if (v instanceof WeakRef) return 'a WeakRef';
-  if (v instanceof Promise) return 'a Promise';
-  if (typeof SharedArrayBuffer !== 'undefined' && v instanceof SharedArrayBuffer) {
-    return 'a SharedArrayBuffer';
-  }
-  const name = typeof ctor === 'function' && ctor.name ? ctor.name : 'an unknown class';
-  return `an instance of ${name} that is not registered`;
 }

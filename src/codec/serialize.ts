@@ -1,10 +1,11 @@
 import type { Buffer } from 'node:buffer';
 import { KeepsakeError } from '../errors.js';
 import { Decoder } from './decoder.js';
-import { Encoder, UnserializableValue } from './encoder.js';
+import { Encoder } from './encoder.js';
 import { blobLength, compressionCode, open, seal } from './envelope.js';
 import { HEADER_SIZE, MAGIC } from './format.js';
 import type { DeserializeOptions, SerializeOptions } from './options.js';
+import { UnserializableValue } from './unserializable-value.js';
 import { pathTo } from './value-path.js';
 
 const shared = new Encoder();
