@@ -28,6 +28,8 @@ const { readError } = errors;
 const { latin1Slice, shortAscii, utf8Slice } = strings;
 
 const MAX_ARRAY_LENGTH = 2 ** 32 - 1;
+const EMPTY = Buffer.alloc(0);
+const EMPTY_VIEW = new DataView(EMPTY.buffer, EMPTY.byteOffset, 0);
 
 /**
  * Reads one payload. Every declared length is checked against the bytes that remain before
@@ -46,10 +48,10 @@ const MAX_ARRAY_LENGTH = 2 ** 32 - 1;
  * ```
  */
 export class Decoder {
-  readonly buf: Buffer;
-  readonly view: DataView;
-  pos: number;
-  readonly end: number;
+  buf: Buffer = EMPTY;
+  view: DataView = EMPTY_VIEW;
+  pos = 0;
+  end = 0;
   /** Every object read so far, by id: what a back-reference (0xb8) points to. */
   readonly refs: unknown[] = [];
   readonly #shapes: string[][] = [];
@@ -57,18 +59,54 @@ export class Decoder {
   readonly #firsts: Array<Record<string, unknown> | undefined> = [];
   readonly #classes: string[] = [];
   /** `unknownClass: 'plain'`: an unregistered class reads as its state instead of throwing. */
-  readonly plainUnknown: boolean;
+  plainUnknown = false;
   /** Class instances whose state is being read: a reference to one may meet a placeholder. */
   pending: Set<object> | undefined;
   /** The members of `pending` a back-reference reached before they were built. */
   pendingUsed: Set<object> | undefined;
 
   constructor(bytes: Uint8Array, start: number, end: number, options?: DeserializeOptions) {
+    this.reset(bytes, start, end, options);
+  }
+
+  /**
+   * Points a new or {@link release}d decoder at the payload `bytes[start, end)`.
+   *
+   * @example
+   * ```ts
+   * const value = decoder.reset(bytes, start, end).value();
+   * ```
+   */
+  reset(bytes: Uint8Array, start: number, end: number, options?: DeserializeOptions): this {
     this.buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     this.pos = start;
     this.end = end;
     this.plainUnknown = options?.unknownClass === 'plain';
+    return this;
+  }
+
+  /**
+   * Drops everything this decoder read and its input, so that keeping it for the next payload
+   * retains nothing else (see `decodePayload`).
+   *
+   * @example
+   * ```ts
+   * const value = decoder.value();
+   * decoder.release();
+   * ```
+   */
+  release(): void {
+    this.buf = EMPTY;
+    this.view = EMPTY_VIEW;
+    this.pos = 0;
+    this.end = 0;
+    this.refs.length = 0;
+    this.#shapes.length = 0;
+    this.#firsts.length = 0;
+    this.#classes.length = 0;
+    this.pending = undefined;
+    this.pendingUsed = undefined;
   }
 
   /** Throws unless `n` more bytes remain. */
