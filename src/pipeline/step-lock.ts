@@ -164,6 +164,19 @@ async function publishLock(files: StepFiles): Promise<boolean> {
   }
 }
 
+/**
+ * Forgets what this process noted while waiting on the step's lock (its mtime, and since
+ * when), once it no longer waits: the holder's checkpoint showed up.
+ *
+ * @example
+ * ```ts
+ * if (status?.state === 'done') stopWaiting(files);
+ * ```
+ */
+export function stopWaiting(files: StepFiles): void {
+  watched.delete(files.lockFile);
+}
+
 /** Releases the step's lock if this process holds it. */
 export function unlock(files: StepFiles): void {
   clearInterval(heartbeats.get(files.lockFile));
