@@ -19,14 +19,14 @@
  * Each server runs in its own process and the load generator in this one, so the
  * generator does not steal the server's event loop. Each scenario gets a warm-up, then the
  * scenarios are measured in rounds with their order rotated. Targets compare scenarios within
- * a round and report the median ratio over rounds. About 90 s in all; the 60 s memory run is its own module, `bench/http-memory.ts`.
+ * a round and report the median ratio over rounds. About 90 s in all; the 60 s memory run is
+ * its own module, `bench/http-memory.ts`.
  *
  * Run alone: `node --import tsx bench/http.ts [--quick]`; via `npm run bench -- http`.
  */
 import { type ChildProcess, execFileSync, fork } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import http from 'node:http';
-import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import Fastify, { type FastifyInstance } from 'fastify';
@@ -134,9 +134,11 @@ interface Load {
 }
 
 /**
- * Runs `url` for `seconds` with autocannon. Latency percentiles come from autocannon's own
- * per-response times (fractional ms): its summary rounds them to whole milliseconds, too coarse
- * for a 1.2x bound on a route answering in ~1 ms.
+ * Runs `url` for `seconds` with autocannon. req/s is every response over the run's duration
+ * (autocannon's `requests.average` is a mean of one-second samples, two of them in a 2 s run).
+ * Latency percentiles (nearest rank) come from autocannon's own per-response times in
+ * fractional ms, 2xx only like the rps: its summary rounds them to whole milliseconds, too
+ * coarse for a 1.2x bound on a route answering in ~1 ms.
  */
 async function load(url: string, seconds: number, connections = 50): Promise<Load> {
   const times: number[] = [];
@@ -150,9 +152,9 @@ async function load(url: string, seconds: number, connections = 50): Promise<Loa
     });
   });
   times.sort((a, b) => a - b);
-  const at = (q: number) => times[Math.min(times.length - 1, Math.floor(q * times.length))] ?? 0;
+  const at = (q: number) => times[Math.max(0, Math.ceil(q * times.length) - 1)] ?? 0;
   return {
-    rps: result.requests.average,
+    rps: result.requests.total / result.duration,
     p50: at(0.5),
     p99: at(0.99),
     errors: result.errors + result.non2xx + result.timeouts,
@@ -160,8 +162,8 @@ async function load(url: string, seconds: number, connections = 50): Promise<Loa
 }
 
 /**
- * Pins `pid` and all its threads to `cpus` (a taskset list such as `1` or `0-1`), when the machine has `taskset`. The load generator and the server under test then stop taking each other's core, which
- * on a 2-core machine is most of the round-to-round spread in req/s.
+ * Pins `pid` and all its threads to `cpus` (a taskset list such as `3` or `0-3`), when the
+ * machine has `taskset`.
  */
 function pin(pid: number, cpus: string): boolean {
   try {
@@ -169,6 +171,21 @@ function pin(pid: number, cpus: string): boolean {
     return true;
   } catch {
     return false;
+  }
+}
+
+/** The CPU ids this process may run on (`taskset -cp`), or [] without taskset. */
+function allowedCpus(): { list: string; ids: number[] } {
+  try {
+    const out = execFileSync('taskset', ['-c', '-p', String(process.pid)], { encoding: 'utf8' });
+    const list = out.slice(out.lastIndexOf(':') + 1).trim();
+    const ids = list.split(',').flatMap((part) => {
+      const [from, to = from] = part.split('-').map(Number);
+      return Array.from({ length: to! - from! + 1 }, (_, i) => from! + i);
+    });
+    return { list, ids: ids.filter((id) => Number.isInteger(id)) };
+  } catch {
+    return { list: '', ids: [] };
   }
 }
 
@@ -244,18 +261,20 @@ const LABELS: Record<string, string> = {
 /** Runs every scenario and returns the markdown for RESULTS.md. */
 export async function run(options: RunOptions = {}): Promise<BenchReport> {
   const scale = options.scale ?? 1;
-  const seconds = 2;
+  const seconds = Math.max(1, Math.round(2 * scale));
   const names = ['constant', 'burn', 'keepsake', 'public', 'map'];
   // One process per server, so a backlog in one (the slow uncached route) cannot slow the next.
   const servers = new Map<string, { child: ChildProcess; port: number }>();
-  // Read before pinning: availableParallelism() counts the CPUs this process may use.
-  const lastCpu = availableParallelism() - 1;
+  // The servers on one of the CPUs this run may use, autocannon on another: they stop taking
+  // each other's core, which on a 2-core machine is most of the round-to-round spread.
+  const cpus = allowedCpus();
+  let pinned = false;
   try {
     for (const name of names) servers.set(name, await startServer(name));
-    const pinned =
-      lastCpu > 0 &&
-      [...servers.values()].every(({ child }) => pin(child.pid!, String(lastCpu))) &&
-      pin(process.pid, '0');
+    pinned =
+      cpus.ids.length > 1 &&
+      [...servers.values()].every(({ child }) => pin(child.pid!, String(cpus.ids.at(-1)))) &&
+      pin(process.pid, String(cpus.ids[0]));
     const url = (name: string) =>
       `http://127.0.0.1:${servers.get(name)!.port}/${name === 'constant' ? 'c' : 'b'}`;
     for (const name of names) await load(url(name), 1, 20); // warm-up (and fills the caches)
@@ -351,7 +370,7 @@ export async function run(options: RunOptions = {}): Promise<BenchReport> {
     console.log(`\n## http\n\n${markdown}\n`);
     return { markdown, failed };
   } finally {
-    if (lastCpu > 0) pin(process.pid, `0-${lastCpu}`); // the next bench module gets every core
+    if (pinned) pin(process.pid, cpus.list); // the next bench module gets every core back
     for (const { child } of servers.values()) child.send({ type: 'stop' });
   }
 }

@@ -20,6 +20,18 @@ registerClass(Envelope, {
   fromState: (bytes) => new Envelope(deserialize(bytes as Uint8Array)),
 });
 
+class Fragile {
+  constructor(readonly fail: boolean) {}
+}
+registerClass(Fragile, {
+  name: 'test.decoderReuse.Fragile',
+  toState: (f) => ({ fail: f.fail }),
+  fromState: (state) => {
+    if ((state as { fail: boolean }).fail) throw new Error('cannot rebuild');
+    return new Fragile(false);
+  },
+});
+
 describe('deserialize reuses its decoder without leaking state between payloads', () => {
   it('a decode started from inside a decode gets its own decoder', () => {
     const shared = { id: 7 };
@@ -55,6 +67,17 @@ describe('deserialize reuses its decoder without leaking state between payloads'
     bad[bad.length - 3]! ^= 0xff;
     expectThrowsCode(() => deserialize(bad), 'ERR_CORRUPT');
     expect(deserialize(good)).toEqual({ list: [{ k: 1 }, { k: 2 }], when: new Date(0) });
+  });
+
+  it('a decode that fails halfway leaves nothing for the next one to find', () => {
+    // Valid checksum, so the decoder itself runs: shapes and references are read, then
+    // fromState throws. The next payload's shape 0 and object 0 must be its own.
+    const failing = serialize([{ a: 1, b: 2 }, { a: 3, b: 4 }, new Fragile(true)]);
+    expectThrowsCode(() => deserialize(failing), 'ERR_CORRUPT');
+    const shared = { z: 1 };
+    const next = deserialize(serialize([{ q: 'x' }, shared, shared])) as unknown[];
+    expect(next).toEqual([{ q: 'x' }, { z: 1 }, { z: 1 }]);
+    expect(next[1]).toBe(next[2]);
   });
 
   it('retains neither the value nor its bytes once the caller lets go', async () => {

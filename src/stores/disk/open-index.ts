@@ -40,14 +40,15 @@ export interface OpenIndex {
 
 /**
  * Opens (creating when missing) the index file and its databases behind its gate. On failure
- * the gate is closed again and the error thrown.
+ * the environment and the gate are closed again and the error thrown. Hand the result to
+ * `IndexDb`: every write goes through its transactions, which hold the gate.
  *
  * @throws KeepsakeError `ERR_CORRUPT` when the index or gate file is not LMDB's; LMDB errors
  * as they are (the store turns them into `ERR_IO` or `ERR_CORRUPT`).
  * @example
  * ```ts
  * const { gate, env, tables } = openIndex(path.join(dir, INDEX_FILE));
- * gate.hold(() => env.transactionSync(() => tables.meta.putSync('k', value)));
+ * const totals = tables.meta.getBinary('totals'); // reads need no gate
  * ```
  */
 export function openIndex(file: string): OpenIndex {
@@ -58,24 +59,35 @@ export function openIndex(file: string): OpenIndex {
     // Synced commits, not noSync: see "Crash safety" in index-db.ts.
     const { env, tables } = gate.hold(() => {
       const env = open({ path: file, noSubdir: true, maxDbs: 12, compression: false });
-      const binary = { encoding: 'binary' as const, compression: false };
-      const tables: IndexTables = {
-        entries: env.openDB<Buffer, string>({ name: 'entries', ...binary }),
-        deadlines: env.openDB<Buffer, [number, string]>({ name: 'deadlines', ...binary }),
-        tags: env.openDB<Buffer, [string, string]>({ name: 'tags', ...binary }),
-        blobs: env.openDB<string, string>({
-          name: 'blobs',
-          encoding: 'string',
-          compression: false,
-        }),
-        leases: env.openDB<Buffer, string>({ name: 'leases', ...binary }),
-        meta: env.openDB<Buffer, string>({ name: 'meta', ...binary }),
-      };
-      return { env, tables };
+      try {
+        return { env, tables: openTables(env) };
+      } catch (error) {
+        // A database that would not open: no environment left open for the next attempt.
+        env.close().catch(() => {});
+        throw error;
+      }
     });
     return { gate, env, tables };
   } catch (error) {
     gate.close();
     throw error;
   }
+}
+
+/** The six databases of the index, created when missing. */
+function openTables(env: RootDatabase): IndexTables {
+  const binary = { encoding: 'binary' as const, compression: false };
+  const tables: IndexTables = {
+    entries: env.openDB<Buffer, string>({ name: 'entries', ...binary }),
+    deadlines: env.openDB<Buffer, [number, string]>({ name: 'deadlines', ...binary }),
+    tags: env.openDB<Buffer, [string, string]>({ name: 'tags', ...binary }),
+    blobs: env.openDB<string, string>({
+      name: 'blobs',
+      encoding: 'string',
+      compression: false,
+    }),
+    leases: env.openDB<Buffer, string>({ name: 'leases', ...binary }),
+    meta: env.openDB<Buffer, string>({ name: 'meta', ...binary }),
+  };
+  return tables;
 }
