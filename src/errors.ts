@@ -6,7 +6,7 @@
  * - `ERR_UNKNOWN_CLASS` / `ERR_UNKNOWN_FUNCTION`: a stored value names a class or function that
  *   is not registered in this process.
  * - `ERR_MIGRATION`: a stored class state is older than the registered version and a `migrate`
- *   step is missing.
+ *   step is missing, or the class's own `migrate` step or `fromState` threw on it (`cause`).
  * - `ERR_CORRUPT`: bytes that fail their checksum or framing: never decoded into a wrong value.
  * - `ERR_FORMAT`: not keepsake bytes (bad magic) or a format newer than this version reads.
  * - `ERR_OPTIONS`: an option that cannot work, rejected when it is given, never at first use.

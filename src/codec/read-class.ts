@@ -80,7 +80,7 @@ export function readInstance(d: Decoder): unknown {
     }
     return instance;
   }
-  const built = entry.fromState(state);
+  const built = userHook(entry, 'fromState', () => entry.fromState(state));
   if (!d.pendingUsed.has(instance)) {
     d.refs[at] = built;
     return built;
@@ -130,7 +130,29 @@ function migrate(entry: ClassEntry, state: unknown, from: number): unknown {
         { hint: `add migrate: { ${v}: (old) => newState } to registerClass(${entry.ctor.name})` },
       );
     }
-    state = step(state);
+    const before = state;
+    state = userHook(entry, `migrate[${v}]`, () => step(before));
   }
   return state;
+}
+
+/**
+ * Runs a class's own `fromState` or `migrate` step. What it throws is its error, not damaged
+ * bytes (the checksum already held): `ERR_MIGRATION` with the class, the hook and the error as
+ * `cause`, rather than the `ERR_CORRUPT` any other throw inside a decode becomes.
+ */
+function userHook<T>(entry: ClassEntry, hook: string, run: () => T): T {
+  try {
+    return run();
+  } catch (cause) {
+    if (cause instanceof KeepsakeError) throw cause;
+    throw new KeepsakeError(
+      'ERR_MIGRATION',
+      `class "${entry.name}": ${hook} threw on a stored state (${String((cause as Error)?.message ?? cause)})`,
+      {
+        cause,
+        hint: `the bytes are intact: make ${hook} of registerClass(${entry.ctor.name}) accept this state, or recompute the value`,
+      },
+    );
+  }
 }

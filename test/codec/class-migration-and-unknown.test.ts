@@ -28,6 +28,7 @@ beforeAll(async () => {
     writeInChild('gapV1', ['class', 'mig.Gap', '1', '{"x":1}']),
     writeInChild('gapV2', ['class', 'mig.Gap', '2', '{"x":1}']),
     writeInChild('customV1', ['class', 'mig.Custom', '1', '{"celsius":100}']),
+    writeInChild('strictV1', ['class', 'mig.Strict', '1', '{"x":-1}']),
   ]);
 }, 60_000);
 
@@ -129,6 +130,36 @@ describe('migrate chain', () => {
     const out = deserialize<{ item: Custom }>(blobs.customV1!);
     expect(out.item).toBeInstanceOf(Custom);
     expect(out.item.kelvin).toBeCloseTo(373.15);
+  });
+
+  class Strict {
+    constructor(readonly x: number) {}
+  }
+  registerClass(Strict, {
+    name: 'mig.Strict',
+    version: 2,
+    toState: (o) => ({ x: o.x }),
+    fromState: (s) => {
+      if ((s as { x: number }).x === 0) throw new TypeError('x must not be 0');
+      return new Strict((s as { x: number }).x);
+    },
+    migrate: {
+      1: (s: { x: number }) => {
+        if (s.x < 0) throw new RangeError('negative x');
+        return s;
+      },
+    },
+  });
+
+  it('a migrate step or fromState that throws is ERR_MIGRATION with its error, not ERR_CORRUPT', () => {
+    const migrating = expectThrowsCode(() => deserialize(blobs.strictV1!), 'ERR_MIGRATION');
+    expect(migrating.message).toContain('mig.Strict');
+    expect(migrating.message).toContain('migrate[1]');
+    expect(migrating.cause).toBeInstanceOf(RangeError);
+    const building = expectThrowsCode(() => deserialize(serialize(new Strict(0))), 'ERR_MIGRATION');
+    expect(building.message).toContain('fromState');
+    expect(building.cause).toBeInstanceOf(TypeError);
+    expect(deserialize<Strict>(serialize(new Strict(2))).x).toBe(2);
   });
 
   it('a missing step is ERR_MIGRATION; the steps that exist still work', () => {

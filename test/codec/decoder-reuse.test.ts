@@ -73,7 +73,7 @@ describe('deserialize reuses its decoder without leaking state between payloads'
     // Valid checksum, so the decoder itself runs: shapes and references are read, then
     // fromState throws. The next payload's shape 0 and object 0 must be its own.
     const failing = serialize([{ a: 1, b: 2 }, { a: 3, b: 4 }, new Fragile(true)]);
-    expectThrowsCode(() => deserialize(failing), 'ERR_CORRUPT');
+    expectThrowsCode(() => deserialize(failing), 'ERR_MIGRATION');
     const shared = { z: 1 };
     const next = deserialize(serialize([{ q: 'x' }, shared, shared])) as unknown[];
     expect(next).toEqual([{ q: 'x' }, { z: 1 }, { z: 1 }]);
