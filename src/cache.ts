@@ -1,5 +1,6 @@
+import { closedError, closeEngine } from './cache/close-engine.js';
 import { Engine, type Hit } from './cache/engine.js';
-import { withLease, withLeaseSync } from './cache/lock.js';
+import { found, withLease, withLeaseSync } from './cache/lock.js';
 import {
   type CacheOptions,
   checkSetOptions,
@@ -10,7 +11,7 @@ import {
   type SetOptions,
   type WrapOptions,
 } from './cache/options.js';
-import type { CacheStats } from './cache/stats.js';
+import { type CacheStats, cacheStats } from './cache/stats.js';
 import { isThenable, type Tier } from './cache/tier.js';
 import { KeepsakeError } from './errors.js';
 import { channels, publish } from './events.js';
@@ -226,19 +227,7 @@ export class Cache {
 
   /** Counters since creation, cache-wide and per tier. */
   stats(): CacheStats {
-    const e = this.#e;
-    const tiers = e.tiers.map((tier) => tier.stats());
-    tiers[0]!.hits += e.frontHits;
-    return {
-      hits: e.hits + e.frontHits,
-      misses: e.misses,
-      sets: e.sets,
-      deletes: e.deletes,
-      evictions: tiers.reduce((sum, t) => sum + t.evictions, 0),
-      errors: e.errors,
-      inFlight: this.#inflight.size + this.#refreshing.size,
-      tiers,
-    };
+    return cacheStats(this.#e, this.#inflight, this.#refreshing);
   }
 
   /**
@@ -253,15 +242,7 @@ export class Cache {
   async #close(): Promise<void> {
     this.#closed = true;
     this.#fastSync = false;
-    const e = this.#e;
-    if (e.pending.size > 0) {
-      let timer: NodeJS.Timeout | undefined;
-      const limit = new Promise((resolve) => (timer = setTimeout(resolve, e.writeTimeout)));
-      await Promise.race([Promise.all(e.pending), limit]);
-      clearTimeout(timer);
-    }
-    e.unwatch();
-    await Promise.all(e.tiers.map((tier) => tier.close()));
+    await closeEngine(this.#e);
   }
 
   async #fill<T>(
@@ -395,14 +376,4 @@ export class Cache {
  */
 export function createCache(options: CacheOptions = {}): Cache {
   return new Cache(options);
-}
-
-function found<T>(hit: Hit | undefined): { found: boolean; value?: T } {
-  return hit === undefined ? { found: false } : { found: true, value: hit.value as T };
-}
-
-function closedError(method: string): KeepsakeError {
-  return new KeepsakeError('ERR_CLOSED', `cache.${method}() after close()`, {
-    hint: 'create a new cache, or close it only when done',
-  });
 }

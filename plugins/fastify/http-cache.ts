@@ -42,11 +42,13 @@ import { notModified, replyFromEntry } from './reply-from-entry.js';
 import { RequestKeyer } from './request-key.js';
 import { hasBody, hasCredentials, unstorableRequest } from './request-rules.js';
 import {
+  addLookupHook,
   type Carrier,
-  httpChannel,
+  countResponse,
   kState,
   RequestState,
   type RouteState,
+  releaseGroup,
   routeState,
 } from './request-state.js';
 import type { ResponseStore } from './response-store.js';
@@ -60,7 +62,6 @@ import type {
 
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
-const toList = (v: unknown): unknown[] => (v === undefined ? [] : Array.isArray(v) ? [...v] : [v]);
 /** Whether the handler's response to `request` may be stored (its lookup found nothing fresh). */
 const storable = (request: FastifyRequest): boolean =>
   request.method === 'GET' && !unstorableRequest(request.headers);
@@ -96,17 +97,9 @@ export class HttpCache {
   onRoute(route: RouteOptions): void {
     const state = routeState(route, this.#options.allRoutes, this.#routes);
     if (state === undefined) return;
-    const hook = (request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction) =>
-      this.#lookup(state, request, reply, done);
-    // New arrays, never push: Fastify's HEAD route shares the GET route's option arrays.
-    if (state.options.public)
-      route.onRequest = [hook, ...toList(route.onRequest)] as NonNullable<
-        RouteOptions['onRequest']
-      >;
-    else
-      route.preHandler = [...toList(route.preHandler), hook] as NonNullable<
-        RouteOptions['preHandler']
-      >;
+    addLookupHook(route, state, (request, reply, done) =>
+      this.#lookup(state, request, reply, done),
+    );
     this.#hasRoutes = true;
   }
 
@@ -219,7 +212,7 @@ export class HttpCache {
     now: number,
   ): void {
     state.served = true;
-    this.#count(state, status, request, entry.status);
+    countResponse(state, status, request, entry.status);
     const body = replyFromEntry(
       reply,
       entry,
@@ -256,7 +249,7 @@ export class HttpCache {
     try {
       this.#onSend(request, reply, state, payload, done);
     } catch (error) {
-      this.#release(state);
+      releaseGroup(state);
       request.log.warn({ err: error }, 'keepsake: response not cached');
       done(null, payload);
     }
@@ -275,10 +268,10 @@ export class HttpCache {
     const stale = state.stale;
     if (stale !== undefined && code >= 500 && now < stale.errorUntil) {
       // stale-if-error: the stored response replaces the error, headers and all.
-      this.#release(state);
+      releaseGroup(state);
       for (const name of Object.keys(reply.getHeaders())) reply.removeHeader(name);
       state.served = true;
-      this.#count(state, 'STALE', request, stale.status);
+      countResponse(state, 'STALE', request, stale.status);
       return done(
         null,
         replyFromEntry(
@@ -309,11 +302,11 @@ export class HttpCache {
           )
         : undefined;
     reply.header('x-cache', status);
-    this.#count(state, status, request, code);
+    countResponse(state, status, request, code);
     if (state.credentialed && !reply.hasHeader('cache-control'))
       reply.header('cache-control', 'private');
     if (policy === undefined) {
-      this.#release(state);
+      releaseGroup(state);
       return done(null, payload);
     }
     vary = varyNames(headers.vary) as readonly string[];
@@ -322,7 +315,7 @@ export class HttpCache {
     const make = entryMaker({ route: route.id, status: code, headers, policy, tags, now });
     const save = (e: HttpEntry) => {
       route.counters.stores++;
-      this.store.store(state.base!, e, vary, request.headers).then(() => this.#release(state));
+      this.store.store(state.base!, e, vary, request.headers).then(() => releaseGroup(state));
     };
     const max = this.#options.maxBodyBytes;
     if (
@@ -334,7 +327,7 @@ export class HttpCache {
       const bytes = payload ?? '';
       const size = byteSize(bytes);
       if (size > max) {
-        this.#release(state);
+        releaseGroup(state);
         return done(null, payload);
       }
       entry = make(ownBytes(bytes, size));
@@ -348,37 +341,13 @@ export class HttpCache {
     }
     if (typeof (payload as NodeJS.ReadableStream).pipe === 'function') {
       const tee = captureStream(payload as NodeJS.ReadableStream, max, (body) => {
-        if (body === undefined) this.#release(state);
+        if (body === undefined) releaseGroup(state);
         else save(make(body));
       });
       return done(null, tee);
     }
-    this.#release(state);
+    releaseGroup(state);
     done(null, payload);
-  }
-
-  #release(state: RequestState): void {
-    const group = state.group;
-    if (group === undefined) return;
-    state.group = undefined;
-    group.release();
-  }
-
-  #count(
-    state: RequestState,
-    status: CacheStatus,
-    request: FastifyRequest,
-    statusCode: number,
-  ): void {
-    state.status = status;
-    const c = state.route.counters;
-    if (status === 'HIT') c.hits++;
-    else if (status === 'MISS') c.misses++;
-    else if (status === 'STALE') c.stale++;
-    else c.bypasses++;
-    if (httpChannel.hasSubscribers) {
-      httpChannel.publish({ route: state.route.label, method: request.method, status, statusCode });
-    }
   }
 
   /** `app.keepsake.invalidate`. */

@@ -1,10 +1,13 @@
 /**
  * Per-route and per-request state of the plugin, and the `keepsake:http` channel. A request on
  * a cached route carries a {@link RequestState} in a request decoration (`kState`), set by the
- * lookup hook and read by the global onSend hook and `reply.cacheStatus`.
+ * lookup hook and read by the global onSend hook and `reply.cacheStatus`. The helpers
+ * `http-cache.ts` works on them with are here too: {@link addLookupHook} puts the lookup on a
+ * route, {@link countResponse} records each answer (counters and channel), and
+ * {@link releaseGroup} lets the requests coalesced behind one look again.
  */
 import diagnostics from 'node:diagnostics_channel';
-import type { RouteOptions } from 'fastify';
+import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction, RouteOptions } from 'fastify';
 import { KeepsakeError } from '../../src/index.js';
 import type { Group } from './coalescer.js';
 import type { HttpEntry } from './http-entry.js';
@@ -71,7 +74,7 @@ export interface RouteState {
  * ```ts
  * app.addHook('onRoute', (route) => {
  *   const state = routeState(route, false, counters);
- *   if (state) addLookupHook(route, state);
+ *   if (state) addLookupHook(route, state, (req, reply, done) => lookup(state, req, reply, done));
  * });
  * ```
  */
@@ -130,4 +133,80 @@ export class RequestState {
   group: Group | undefined = undefined;
   tags: string[] | undefined = undefined;
   constructor(readonly route: RouteState) {}
+}
+
+/**
+ * The cache lookup a cached route runs, as a Fastify hook.
+ *
+ * @example
+ * ```ts
+ * const hook: LookupHook = (request, reply, done) => lookup(state, request, reply, done);
+ * ```
+ */
+export type LookupHook = (
+  request: FastifyRequest,
+  reply: FastifyReply,
+  done: HookHandlerDoneFunction,
+) => void;
+
+const toList = (v: unknown): unknown[] => (v === undefined ? [] : Array.isArray(v) ? [...v] : [v]);
+
+/**
+ * Adds the lookup `hook` to a cached route: first in `onRequest` when the route is
+ * `public: true` (before the app's auth hooks), else last in `preHandler` (after them).
+ *
+ * @example
+ * ```ts
+ * addLookupHook(route, state, (request, reply, done) => lookup(state, request, reply, done));
+ * ```
+ */
+export function addLookupHook(route: RouteOptions, state: RouteState, hook: LookupHook): void {
+  // New arrays, never push: Fastify's HEAD route shares the GET route's option arrays.
+  if (state.options.public)
+    route.onRequest = [hook, ...toList(route.onRequest)] as NonNullable<RouteOptions['onRequest']>;
+  else
+    route.preHandler = [...toList(route.preHandler), hook] as NonNullable<
+      RouteOptions['preHandler']
+    >;
+}
+
+/**
+ * Records how a request on a cached route was answered: `status` in its state, its route's
+ * counter, and a message on {@link httpChannel} while someone subscribes.
+ *
+ * @example
+ * ```ts
+ * countResponse(state, 'HIT', request, entry.status);
+ * ```
+ */
+export function countResponse(
+  state: RequestState,
+  status: CacheStatus,
+  request: FastifyRequest,
+  statusCode: number,
+): void {
+  state.status = status;
+  const c = state.route.counters;
+  if (status === 'HIT') c.hits++;
+  else if (status === 'MISS') c.misses++;
+  else if (status === 'STALE') c.stale++;
+  else c.bypasses++;
+  if (httpChannel.hasSubscribers) {
+    httpChannel.publish({ route: state.route.label, method: request.method, status, statusCode });
+  }
+}
+
+/**
+ * Releases the coalescing group the request leads, if any, once: its waiters look again.
+ *
+ * @example
+ * ```ts
+ * store.store(key, entry, vary, request.headers).then(() => releaseGroup(state));
+ * ```
+ */
+export function releaseGroup(state: RequestState): void {
+  const group = state.group;
+  if (group === undefined) return;
+  state.group = undefined;
+  group.release();
 }

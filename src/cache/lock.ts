@@ -1,3 +1,4 @@
+import type { Hit } from './engine.js';
 import type { Tier } from './tier.js';
 import { isThenable, LEASE_FAILED } from './tier.js';
 
@@ -7,6 +8,18 @@ export interface LeaseHooks<T> {
   look(): { found: boolean; value?: T } | Promise<{ found: boolean; value?: T }>;
   /** Computes and stores the value, resolving once the lease tier holds it. */
   produce(): T | Promise<T>;
+}
+
+/**
+ * A lookup's result as {@link LeaseHooks.look} returns it: `found` false on a miss.
+ *
+ * @example
+ * ```ts
+ * look: () => engine.lookup(key, leaseTier.index).then((hit) => found<T>(hit)),
+ * ```
+ */
+export function found<T>(hit: Hit | undefined): { found: boolean; value?: T } {
+  return hit === undefined ? { found: false } : { found: true, value: hit.value as T };
 }
 
 /**

@@ -1,3 +1,4 @@
+import type { Engine } from './engine.js';
 import type { TierStats } from './tier.js';
 
 /**
@@ -27,4 +28,35 @@ export interface CacheStats {
   inFlight: number;
   /** The same counters per tier, in tier order. */
   tiers: TierStats[];
+}
+
+/**
+ * The counters of the cache running on `e`, cache-wide and per tier. Tier 0's inline hits
+ * (`frontHits`) count for the cache and for tier 0 both; `inFlight` is the size of the cache's
+ * two maps of running computations (misses being filled and background refreshes).
+ *
+ * @example
+ * ```ts
+ * stats(): CacheStats {
+ *   return cacheStats(this.#e, this.#inflight, this.#refreshing);
+ * }
+ * ```
+ */
+export function cacheStats(
+  e: Engine,
+  inflight: ReadonlyMap<string, unknown>,
+  refreshing: ReadonlyMap<string, unknown>,
+): CacheStats {
+  const tiers = e.tiers.map((tier) => tier.stats());
+  tiers[0]!.hits += e.frontHits;
+  return {
+    hits: e.hits + e.frontHits,
+    misses: e.misses,
+    sets: e.sets,
+    deletes: e.deletes,
+    evictions: tiers.reduce((sum, t) => sum + t.evictions, 0),
+    errors: e.errors,
+    inFlight: inflight.size + refreshing.size,
+    tiers,
+  };
 }

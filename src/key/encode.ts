@@ -43,17 +43,18 @@
  * - Symbol-keyed and non-enumerable properties are ignored, as by `Object.keys`.
  * - Built-ins only by their exact prototype: a subclass of Map is a class like any other and
  *   must be registered. A Buffer and a Uint8Array with the same bytes differ (type byte).
+ *
+ * Here: the walk over primitives, arrays, plain objects and registered classes, the hot path.
+ * Map, Set, Date, RegExp, boxed primitives and errors are in `encode-builtins.ts`, binary values
+ * in `encode-binary.ts`, the path in an error message in `key-path.ts`.
  */
 import { classOf, functionName } from '../codec/registry.js';
 import { KeepsakeError } from '../errors.js';
-import { BINARY_TYPES, binary } from './encode-binary.js';
+import { builtinEncoders } from './encode-builtins.js';
 import { pathTo } from './key-path.js';
 import {
   byte,
-  copyOut,
-  f64,
   f64At,
-  raw,
   reserve,
   room,
   str,
@@ -120,9 +121,9 @@ const VALUE_HEAD = 2 + VARINT_MAX + 8;
 /**
  * Encodes `v` at `pos` and returns the position after it: the hot path, for primitives, plain
  * objects and arrays, keeps the position in a local. Everything else goes through the
- * `w.pos`-based writers below. Whenever user code may run (a getter, a Proxy trap, toState),
- * `w.pos` is brought up to date first: a nested hashKey starts writing there, and the buffer
- * may be replaced (`w.buf` is re-read after any such call).
+ * `w.pos`-based writers below and in `encode-builtins.ts`. Whenever user code may run (a getter,
+ * a Proxy trap, toState), `w.pos` is brought up to date first: a nested hashKey starts writing
+ * there, and the buffer may be replaced (`w.buf` is re-read after any such call).
  */
 function put(v: unknown, pos: number): number {
   room(pos, VALUE_HEAD);
@@ -286,71 +287,8 @@ function fields(o: object): void {
   w.pos = fieldsAt(o, w.pos);
 }
 
-/** Encodes each member into the scratch, then rewrites them ordered by their bytes. */
-function sorted(count: number, each: (emit: () => void) => void): void {
-  reserve(VARINT_MAX);
-  varint(count);
-  const start = w.pos;
-  const ends: number[] = [];
-  each(() => ends.push(w.pos));
-  if (count < 2) return;
-  const copy = copyOut(start, w.pos);
-  const order = ends.map((_, i) => i);
-  const from = (i: number) => (i === 0 ? 0 : ends[i - 1]! - start);
-  order.sort((x, y) => {
-    const a0 = from(x);
-    const a1 = ends[x]! - start;
-    const b0 = from(y);
-    const b1 = ends[y]! - start;
-    const n = Math.min(a1 - a0, b1 - b0);
-    for (let i = 0; i < n; i++) {
-      const d = copy[a0 + i]! - copy[b0 + i]!;
-      if (d !== 0) return d;
-    }
-    return a1 - a0 - (b1 - b0);
-  });
-  w.pos = start;
-  for (const i of order) raw(copy.subarray(from(i), ends[i]! - start));
-}
-
-type Handler = (o: object) => void;
-
-const builtins = new Map<unknown, Handler>([
-  [Map.prototype, (o) => mapOrSet(o as Map<unknown, unknown>, 0x0b)],
-  [Set.prototype, (o) => mapOrSet(o as Set<unknown>, 0x0c)],
-  [
-    Date.prototype,
-    (o) => {
-      byte(0x0d);
-      f64((o as Date).getTime());
-    },
-  ],
-  [
-    RegExp.prototype,
-    (o) => {
-      byte(0x0e);
-      str((o as RegExp).source);
-      str((o as RegExp).flags);
-    },
-  ],
-  [Number.prototype, (o) => boxed(Number.prototype.valueOf.call(o))],
-  [String.prototype, (o) => boxed(String.prototype.valueOf.call(o))],
-  [Boolean.prototype, (o) => boxed(Boolean.prototype.valueOf.call(o))],
-  [BigInt.prototype, (o) => boxed(BigInt.prototype.valueOf.call(o))],
-]);
-for (const [proto, type] of BINARY_TYPES) builtins.set(proto, (o) => binary(o, type));
-for (const E of [
-  Error,
-  TypeError,
-  RangeError,
-  SyntaxError,
-  ReferenceError,
-  EvalError,
-  URIError,
-  AggregateError,
-]) {
-  builtins.set(E.prototype, (o) => error(o as Error));
-}
+/** The other built-ins by exact prototype (encode-builtins.ts), around the walk above. */
+const builtins = builtinEncoders(value, fields);
 
 function builtinOrClass(o: object, proto: object): void {
   const handler = builtins.get(proto);
@@ -377,44 +315,6 @@ function builtinOrClass(o: object, proto: object): void {
     fields(o);
     stack[--at.depth] = undefined;
   } else value(state);
-}
-
-function mapOrSet(o: Map<unknown, unknown> | Set<unknown>, tag: number): void {
-  byte(tag);
-  if (o instanceof Map) {
-    sorted(o.size, (emit) => {
-      for (const [k, v] of o) {
-        value(k);
-        value(v);
-        emit();
-      }
-    });
-  } else {
-    sorted(o.size, (emit) => {
-      for (const v of o) {
-        value(v);
-        emit();
-      }
-    });
-  }
-}
-
-function boxed(v: unknown): void {
-  byte(0x12);
-  value(v);
-}
-
-function error(e: Error): void {
-  byte(0x11);
-  str(String(e.name));
-  str(String(e.message));
-  reserve(1);
-  if (Object.hasOwn(e, 'cause')) {
-    byte(1);
-    value(e.cause);
-  } else byte(0);
-  value(e instanceof AggregateError ? e.errors : undefined);
-  fields(e);
 }
 
 function fail(v: unknown, what: string, register: string): never {
