@@ -2,17 +2,18 @@
  * Reads one payload back into a value: the tag dispatch and the walk over containers
  * (arrays, shaped objects, Map, Set), strings, numbers and back-references. Values that are
  * rarer or carry more rules are read by their own modules: `read-binary.ts` (BigInt, bytes,
- * typed arrays), `read-class.ts` (registered classes and functions), `read-error.ts`. The
+ * typed arrays), `read-class.ts` (registered classes and functions), `read-error.ts`,
+ * `read-other.ts` (RegExp, boxed primitives, UTF-16 strings). The
  * layout itself is drawn in `format.ts`.
  */
 import { Buffer } from 'node:buffer';
-import { KeepsakeError } from '../errors.js';
 import * as corruptModule from './corrupt.js';
 import * as defineFieldModule from './define-field.js';
 import type { DeserializeOptions } from './options.js';
 import * as binary from './read-binary.js';
 import * as classes from './read-class.js';
 import * as errors from './read-error.js';
+import * as others from './read-other.js';
 import * as strings from './short-ascii.js';
 
 // The functions the Decoder calls from its sibling modules are copied into module-local consts
@@ -25,6 +26,7 @@ const { defineField } = defineFieldModule;
 const { readArrayBuffer, readBigInt, readBuffer, readDataView, readTypedArray } = binary;
 const { readFunction, readInstance } = classes;
 const { readError } = errors;
+const { readBoxed, readRegExp, readUtf16 } = others;
 const { latin1Slice, shortAscii, utf8Slice } = strings;
 
 const MAX_ARRAY_LENGTH = 2 ** 32 - 1;
@@ -57,7 +59,8 @@ export class Decoder {
   readonly #shapes: string[][] = [];
   /** Per shape, the first object read with it: the clone source for the rest. */
   readonly #firsts: Array<Record<string, unknown> | undefined> = [];
-  readonly #classes: string[] = [];
+  /** Class names read so far: a class ref points into it (see `readClassName`). */
+  readonly classNames: string[] = [];
   /** `unknownClass: 'plain'`: an unregistered class reads as its state instead of throwing. */
   plainUnknown = false;
   /** Class instances whose state is being read: a reference to one may meet a placeholder. */
@@ -104,7 +107,7 @@ export class Decoder {
     this.refs.length = 0;
     this.#shapes.length = 0;
     this.#firsts.length = 0;
-    this.#classes.length = 0;
+    this.classNames.length = 0;
     this.pending = undefined;
     this.pendingUsed = undefined;
   }
@@ -183,7 +186,7 @@ export class Decoder {
         this.pos += 4;
         return this.#string(this.view.getUint32(this.pos - 4, true));
       case 0x93 /* T_UTF16 */:
-        return this.#utf16();
+        return readUtf16(this);
       case 0x98 /* T_ARRAY */:
         return this.#array(this.varint());
       case 0x99 /* T_OBJECT_NEW_SHAPE */:
@@ -212,20 +215,7 @@ export class Decoder {
           return date;
         }
       case 0xa3 /* T_REG_EXP */:
-        {
-          const source = this.expectString();
-          const flags = this.expectString();
-          let re: RegExp;
-          try {
-            re = new RegExp(source, flags);
-          } catch (cause) {
-            throw new KeepsakeError('ERR_CORRUPT', 'corrupt keepsake payload: invalid RegExp', {
-              cause,
-            });
-          }
-          this.refs.push(re);
-          return re;
-        }
+        return readRegExp(this);
       case 0xa4 /* T_BIG_INT64 */:
         this.need(8);
         this.pos += 8;
@@ -233,20 +223,7 @@ export class Decoder {
       case 0xa5 /* T_BIG_INT */:
         return readBigInt(this);
       case 0xa6 /* T_BOXED */:
-        {
-          const inner = this.value();
-          if (
-            inner === null ||
-            inner === undefined ||
-            typeof inner === 'object' ||
-            typeof inner === 'function'
-          ) {
-            throw corrupt('a boxed value that is not a primitive');
-          }
-          const boxed = Object(inner) as object;
-          this.refs.push(boxed);
-          return boxed;
-        }
+        return readBoxed(this);
       case 0xa7 /* T_ERROR */:
         return readError(this);
       case 0xa8 /* T_ARRAY_BUFFER */:
@@ -288,17 +265,6 @@ export class Decoder {
       if (buf[i]! >= 0x80) return utf8Slice.call(buf, start, end);
     }
     return latin1Slice.call(buf, start, end);
-  }
-
-  #utf16(): string {
-    const units = this.varint();
-    this.need(units * 2);
-    let s = '';
-    for (let i = 0; i < units; i++) {
-      s += String.fromCharCode(this.view.getUint16(this.pos, true));
-      this.pos += 2;
-    }
-    return s;
   }
 
   /** Reads the next value, which must be a string. */
@@ -417,18 +383,5 @@ export class Decoder {
     this.refs.push(s);
     for (let i = 0; i < n; i++) s.add(this.value());
     return s;
-  }
-
-  /** Reads a class ref: 0 then a new name (it gets the next id), or id + 1 of a name before. */
-  className(): string {
-    const ref = this.varint();
-    if (ref === 0) {
-      const name = this.expectString();
-      this.#classes.push(name);
-      return name;
-    }
-    const name = this.#classes[ref - 1];
-    if (name === undefined) throw corrupt('unknown class reference');
-    return name;
   }
 }

@@ -35,6 +35,27 @@ export function unknownClassError(name: string): KeepsakeError {
 }
 
 /**
+ * Reads a class ref: 0 then a new name (it gets the next id), or id + 1 of a name read before.
+ *
+ * @throws KeepsakeError `ERR_CORRUPT` for a ref to a name not read yet.
+ * @example
+ * ```ts
+ * const name = readClassName(d); // 'Point', the first time spelled out, then by its id
+ * ```
+ */
+export function readClassName(d: Decoder): string {
+  const ref = d.varint();
+  if (ref === 0) {
+    const name = d.expectString();
+    d.classNames.push(name);
+    return name;
+  }
+  const name = d.classNames[ref - 1];
+  if (name === undefined) throw corrupt('unknown class reference');
+  return name;
+}
+
+/**
  * Reads a class instance (after the 0xac tag). With `unknownClass: 'plain'` an unregistered
  * class comes back as its state.
  *
@@ -45,7 +66,7 @@ export function unknownClassError(name: string): KeepsakeError {
  * ```
  */
 export function readInstance(d: Decoder): unknown {
-  const name = d.className();
+  const name = readClassName(d);
   const version = d.varint();
   d.need(1);
   const mode = d.buf[d.pos++];

@@ -14,7 +14,7 @@ import { corrupt } from './corrupt.js';
 import type { Decoder } from './decoder.js';
 import { defineField } from './define-field.js';
 import { ERROR_KINDS } from './format.js';
-import { unknownClassError } from './read-class.js';
+import { readClassName, unknownClassError } from './read-class.js';
 import { classNamed } from './registry.js';
 
 /**
@@ -34,7 +34,7 @@ export function readError(d: Decoder): Error {
   const hasClass = d.buf[d.pos++];
   let newTarget: Function = kind;
   if (hasClass === 1) {
-    const name = d.className();
+    const name = readClassName(d);
     const entry = classNamed(name);
     if (entry !== undefined) newTarget = entry.ctor;
     else if (!d.plainUnknown) throw unknownClassError(name);
