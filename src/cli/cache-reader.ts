@@ -4,8 +4,9 @@ import { type Database, open, type RootDatabase } from 'lmdb';
 import { MAGIC } from '../codec/format.js';
 import { deserialize } from '../codec/index.js';
 import { isKeepsakeError, KeepsakeError } from '../errors.js';
+import { xxh64 } from '../hasher.js';
 import { BlobFiles } from '../stores/disk/blob-files.js';
-import { entryChecksum, hashBytes } from '../stores/disk/checksum.js';
+import { entryChecksum } from '../stores/disk/checksum.js';
 import { nodeDiskFs } from '../stores/disk/disk-fs.js';
 import { decodeRecord, type RecordView } from '../stores/disk/entry-record.js';
 import { assertLmdbFile, dbKey, INDEX_FILE } from '../stores/disk/index-format.js';
@@ -157,7 +158,7 @@ export class CacheReader {
       hash = read.hash;
     } else {
       bytes = row.raw.subarray(view.bodyAt);
-      hash = hashBytes(bytes);
+      hash = xxh64(bytes);
     }
     if (entryChecksum(view, hash) !== view.checksum) {
       return { status: 'corrupt', reason: 'its checksum does not match' };

@@ -1,7 +1,7 @@
 import { Buffer } from 'node:buffer';
 import zlib from 'node:zlib';
 import { KeepsakeError } from '../errors.js';
-import { hasher } from '../hasher.js';
+import { xxh64 } from '../hasher.js';
 import { COMPRESSION_CODES, FORMAT_VERSION, HEADER_SIZE, MAGIC } from './format.js';
 import type { Compression } from './options.js';
 
@@ -99,7 +99,7 @@ export function seal(blob: Buffer, code: number, level: number | undefined): Buf
   blob[13] = code;
   blob.writeUInt32LE(length, 16);
   blob.writeUInt16LE(headerCheck(blob, 0), 14);
-  blob.writeBigUInt64LE(hasher.h64Raw(blob.subarray(12)), 4);
+  blob.writeBigUInt64LE(xxh64(blob.subarray(12)), 4);
   return blob;
 }
 
@@ -160,7 +160,7 @@ export function blobLength(bytes: Uint8Array, at: number): number {
  */
 export function open(bytes: Uint8Array, at: number, length: number): Payload {
   const expected = Buffer.from(bytes.buffer, bytes.byteOffset + at + 4, 8).readBigUInt64LE(0);
-  const actual = hasher.h64Raw(bytes.subarray(at + 12, at + length));
+  const actual = xxh64(bytes.subarray(at + 12, at + length));
   if (expected !== actual) {
     throw new KeepsakeError('ERR_CORRUPT', 'corrupt keepsake blob: checksum mismatch', {
       hint: 'the bytes were damaged; recompute or restore them',

@@ -1,12 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
-import type { XXHash } from 'xxhash-wasm';
-import { hasher } from '../../hasher.js';
-import { HASH_CHUNK } from './checksum.js';
+import { feed, hasher } from '../../hasher.js';
 import type { DiskFs } from './disk-fs.js';
 
 /** Bytes per read or write call: large values move in steps that each yield (async) or hash. */
-const IO_CHUNK = 4 * HASH_CHUNK;
+const IO_CHUNK = 4 << 20;
 
 /** What {@link BlobFiles.readSync} found. */
 export type BlobRead =
@@ -69,7 +67,7 @@ export class BlobFiles {
       while (at < bytes.byteLength) {
         const end = Math.min(at + IO_CHUNK, bytes.byteLength);
         const chunk = bytes.subarray(at, end);
-        hashRange(state, bytes, at, Math.min(end, hashLength));
+        feed(state, bytes, at, Math.min(end, hashLength));
         let done = 0;
         while (done < chunk.byteLength) {
           done += this.#fs.writeSync(fd, chunk, done, chunk.byteLength - done, at + done);
@@ -100,7 +98,7 @@ export class BlobFiles {
       for (let at = 0; at < bytes.byteLength; ) {
         const end = Math.min(at + IO_CHUNK, bytes.byteLength);
         const chunk = bytes.subarray(at, end);
-        hashRange(state, bytes, at, Math.min(end, hashLength));
+        feed(state, bytes, at, Math.min(end, hashLength));
         let done = 0;
         while (done < chunk.byteLength) {
           const { bytesWritten } = await handle.write(
@@ -143,7 +141,7 @@ export class BlobFiles {
       while (at < size) {
         const n = this.#fs.readSync(fd, bytes, at, Math.min(IO_CHUNK, size - at), at);
         if (n === 0) return { status: 'short', found: at };
-        hashRange(state, bytes, at, Math.min(at + n, hashLength));
+        feed(state, bytes, at, Math.min(at + n, hashLength));
         at += n;
       }
       return { status: 'ok', bytes, hash: state.digest() };
@@ -170,7 +168,7 @@ export class BlobFiles {
       while (at < size) {
         const { bytesRead } = await handle.read(bytes, at, Math.min(IO_CHUNK, size - at), at);
         if (bytesRead === 0) return { status: 'short', found: at };
-        hashRange(state, bytes, at, Math.min(at + bytesRead, hashLength));
+        feed(state, bytes, at, Math.min(at + bytesRead, hashLength));
         at += bytesRead;
       }
       return { status: 'ok', bytes, hash: state.digest() };
@@ -243,12 +241,5 @@ export class BlobFiles {
     try {
       this.#fs.unlinkSync(file);
     } catch {}
-  }
-}
-
-/** Feeds `bytes[from, to)` to `state` in {@link HASH_CHUNK} steps (nothing when empty). */
-function hashRange(state: XXHash<bigint>, bytes: Uint8Array, from: number, to: number): void {
-  for (let h = from; h < to; h += HASH_CHUNK) {
-    state.update(bytes.subarray(h, Math.min(h + HASH_CHUNK, to)));
   }
 }

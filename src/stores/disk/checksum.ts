@@ -1,56 +1,8 @@
 import { HEADER_SIZE, MAGIC } from '../../codec/format.js';
 import { hasher } from '../../hasher.js';
 
-/**
- * Bytes hashed per step: bounds the copy into wasm memory and the time between yields.
- *
- * @example
- * ```ts
- * for (let at = 0; at < n; at += HASH_CHUNK) state.update(bytes.subarray(at, at + HASH_CHUNK));
- * ```
- */
-export const HASH_CHUNK = 1 << 20;
-
 /** The low 53 bits of an xxh64: a checksum that round-trips exactly through a JS number. */
 const LOW_53 = (1n << 53n) - 1n;
-
-/**
- * The xxh64 of `bytes`. Large inputs are fed in {@link HASH_CHUNK} steps: `h64Raw` copies its
- * whole input into wasm memory (and never gives the memory back), which for a 500 MB value
- * would be a second copy of it.
- *
- * @example
- * ```ts
- * const h = hashBytes(new Uint8Array([1, 2, 3]));
- * ```
- */
-export function hashBytes(bytes: Uint8Array): bigint {
-  if (bytes.byteLength <= HASH_CHUNK) return hasher.h64Raw(bytes);
-  const state = hasher.create64();
-  for (let at = 0; at < bytes.byteLength; at += HASH_CHUNK) {
-    state.update(bytes.subarray(at, at + HASH_CHUNK));
-  }
-  return state.digest();
-}
-
-/**
- * {@link hashBytes} for async callers: yields to the event loop between chunks, so hashing a
- * value of hundreds of MB never holds the loop for more than about a millisecond at a time.
- *
- * @example
- * ```ts
- * const h = await hashBytesAsync(bigValue);
- * ```
- */
-export async function hashBytesAsync(bytes: Uint8Array): Promise<bigint> {
-  if (bytes.byteLength <= HASH_CHUNK) return hasher.h64Raw(bytes);
-  const state = hasher.create64();
-  for (let at = 0; at < bytes.byteLength; at += HASH_CHUNK) {
-    state.update(bytes.subarray(at, at + HASH_CHUNK));
-    await new Promise<void>((resolve) => setImmediate(resolve));
-  }
-  return state.digest();
-}
 
 /** The metadata an entry checksum covers besides the value. */
 export interface ChecksumFields {
@@ -69,7 +21,7 @@ export interface ChecksumFields {
  *
  * @example
  * ```ts
- * const sum = entryChecksum(fields, hashBytes(value));
+ * const sum = entryChecksum(fields, xxh64(value));
  * ```
  */
 export function entryChecksum(fields: ChecksumFields, valueHash: bigint): number {

@@ -4,8 +4,10 @@
  * after that commit is a replaced or evicted blob unlinked. `setMany` runs many writes in one
  * commit per batch.
  */
+
+import { xxh64 } from '../../hasher.js';
 import type { StoreEntry } from '../store.js';
-import { entryChecksum, envelopeLength, hashBytes } from './checksum.js';
+import { entryChecksum, envelopeLength } from './checksum.js';
 import { ASYNC_MIN, type DiskParts } from './disk-parts.js';
 import { decodeRecord, encodeRecord } from './entry-record.js';
 import { checkBytes, closedError } from './entry-view.js';
@@ -61,7 +63,7 @@ export class EntryWriter {
     try {
       if (this.#skip(db, key, entry, value)) return;
       const hashLength = file === null ? value.byteLength : envelopeLength(value);
-      const valueHash = file === null ? hashBytes(value) : blobs.writeSync(file, value, hashLength);
+      const valueHash = file === null ? xxh64(value) : blobs.writeSync(file, value, hashLength);
       this.#commit(db, key, entry, value, file, valueHash, hashLength);
     } catch (error) {
       if (file !== null) safely(() => blobs.removeSync(file));

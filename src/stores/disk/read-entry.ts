@@ -5,9 +5,10 @@
  * looked up again.
  */
 import { KeepsakeError } from '../../errors.js';
+import { xxh64 } from '../../hasher.js';
 import type { StoreEntry } from '../store.js';
 import type { BlobRead } from './blob-files.js';
-import { entryChecksum, hashBytes } from './checksum.js';
+import { entryChecksum } from './checksum.js';
 import { ASYNC_MIN, type DiskParts } from './disk-parts.js';
 import { decodeRecord, type RecordView } from './entry-record.js';
 import { isDead, toEntry } from './entry-view.js';
@@ -64,7 +65,7 @@ export function readEntry(parts: DiskParts, key: string): StoreEntry | undefined
         : {
             status: 'ok',
             bytes: raw.subarray(view.bodyAt),
-            hash: hashBytes(raw.subarray(view.bodyAt)),
+            hash: xxh64(raw.subarray(view.bodyAt)),
           };
       const result = accept(parts, db, k, raw, key, view, read, now, attempt);
       if (result !== RETRY) return result;
