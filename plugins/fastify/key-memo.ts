@@ -16,16 +16,16 @@
  * Anything unusual (a non-string param or header value, a params object with inherited keys, a
  * URL over {@link MAX_URL} characters) is simply not remembered.
  *
- * Bounded: two generations of at most {@link GENERATION} records (quick-lru's scheme), so a
- * flood of distinct URLs costs at most 2 x 1,024 records of at most 512-character URLs.
+ * Bounded: an LRU (lru-cache) of at most {@link MAX_RECORDS} records, so a flood of distinct URLs
+ * costs at most 2,048 records of at most 512-character URLs.
  */
 
-import { TwoGenerations } from '../../src/two-generations.js';
+import { LRUCache } from 'lru-cache';
 
 /** Longest URL remembered, characters; longer ones are derived every time. */
 export const MAX_URL = 512;
-/** Records per generation. */
-export const GENERATION = 1024;
+/** Records kept; the least recently used goes first. */
+export const MAX_RECORDS = 2048;
 
 /** What a base key was derived from, besides the URL. */
 interface MemoRecord {
@@ -89,7 +89,7 @@ function sameParams(params: unknown, list: readonly string[]): boolean {
  * ```
  */
 export class KeyMemo {
-  readonly #records = new TwoGenerations<string, MemoRecord>(2 * GENERATION);
+  readonly #records = new LRUCache<string, MemoRecord>({ max: MAX_RECORDS });
 
   /**
    * The key remembered for `request` on route `route`, whose key headers are `names`

@@ -1,6 +1,11 @@
 import type { FastifyInstance } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
-import { GENERATION, type KeyedRequest, KeyMemo, MAX_URL } from '../../plugins/fastify/key-memo.js';
+import {
+  type KeyedRequest,
+  KeyMemo,
+  MAX_RECORDS,
+  MAX_URL,
+} from '../../plugins/fastify/key-memo.js';
 import { appWith, recordingStore } from './helpers.js';
 
 const NAMES = ['accept-language', 'x-forwarded-proto'];
@@ -57,13 +62,15 @@ describe('the key memo answers only for equal inputs', () => {
     }
   });
 
-  it('is bounded: two generations, the oldest URLs forgotten first', () => {
+  it('is bounded: at most MAX_RECORDS URLs, the least recently used forgotten first', () => {
     const memo = new KeyMemo();
     const at = (i: number) => request({ url: `/r/${i}` });
-    for (let i = 0; i < 2 * GENERATION + 1; i++) memo.remember('/r', [], at(i), undefined, `k${i}`);
-    expect(memo.get('/r', [], at(0), undefined)).toBeUndefined();
-    expect(memo.get('/r', [], at(GENERATION + 1), undefined)).toBe(`k${GENERATION + 1}`);
-    expect(memo.get('/r', [], at(2 * GENERATION), undefined)).toBe(`k${2 * GENERATION}`);
+    for (let i = 0; i < MAX_RECORDS; i++) memo.remember('/r', [], at(i), undefined, `k${i}`);
+    expect(memo.get('/r', [], at(0), undefined)).toBe('k0'); // now the most recently used
+    memo.remember('/r', [], at(MAX_RECORDS), undefined, `k${MAX_RECORDS}`);
+    expect(memo.get('/r', [], at(1), undefined)).toBeUndefined();
+    expect(memo.get('/r', [], at(0), undefined)).toBe('k0');
+    expect(memo.get('/r', [], at(MAX_RECORDS), undefined)).toBe(`k${MAX_RECORDS}`);
   });
 });
 
