@@ -28,7 +28,7 @@ export type { DiskStoreOptions } from './disk/resolve-disk-options.js';
  * values. Small values live in an LMDB index, large ones in their own files; the format is drawn in
  * `src/stores/disk/index-format.ts`, its crash-safety argument in `index-db.ts`.
  *
- * Faults never escape as anything but a {@link KeepsakeError}: `ERR_IO` for a failing disk,
+ * Faults never escape as anything but a `KeepsakeError`: `ERR_IO` for a failing disk,
  * `ERR_CORRUPT` (thrown once by `get`, after the damaged entry is removed) for an entry whose
  * checksum, length or framing is wrong — the cache counts both as an error and a miss.
  *

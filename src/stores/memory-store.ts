@@ -232,6 +232,14 @@ function closedError(): KeepsakeError {
   });
 }
 
+/** A character outside Latin-1: V8 keeps such a string at two bytes per character. */
+const WIDE = /[\u0100-\uffff]/;
+
+/** Heap bytes of a string's characters: one each when all are Latin-1 (ASCII bodies, most keys). */
+function stringBytes(s: string): number {
+  return WIDE.test(s) ? s.length * 2 : s.length;
+}
+
 /** Objects visited before the estimate gives up: sizing must stay cheap on the set path. */
 const ESTIMATE_BUDGET = 10_000;
 
@@ -248,7 +256,7 @@ function estimateSize(root: unknown): number {
     const value = stack.pop();
     switch (typeof value) {
       case 'string':
-        total += 16 + value.length * 2;
+        total += 16 + stringBytes(value);
         continue;
       case 'number':
       case 'bigint':
@@ -276,7 +284,7 @@ function estimateSize(root: unknown): number {
     } else {
       total += 32;
       for (const [k, v] of Object.entries(value)) {
-        total += 16 + k.length * 2;
+        total += 16 + stringBytes(k);
         stack.push(v);
       }
     }

@@ -32,6 +32,18 @@ describe('memoryStore', () => {
     expect(store.get('b')).toBeDefined();
   });
 
+  it('counts a Latin-1 string at a byte per character and a wider one at two', () => {
+    const store = memoryStore({ maxBytes: 1_000_000 });
+    store.set('ascii', { value: 'a'.repeat(1_000), createdAt: 0 });
+    const ascii = store.usage().bytes!;
+    store.set('wide', { value: '\u4e2d'.repeat(1_000), createdAt: 0 });
+    const wide = store.usage().bytes! - ascii;
+    expect(ascii).toBeGreaterThanOrEqual(1_000);
+    expect(ascii).toBeLessThan(1_200);
+    expect(wide).toBeGreaterThanOrEqual(2_000);
+    expect(wide - ascii).toBeGreaterThanOrEqual(1_000);
+  });
+
   it('expires entries at their deadline on an injected clock', () => {
     let now = 1_000_000;
     const store = memoryStore({ now: () => now });
