@@ -90,6 +90,13 @@ describe('primitives round-trip exactly', () => {
       '€'.repeat(70_000),
       '\uFEFF bom',
       '\r\n\t\u2028\u2029',
+      // Long strings are written as UTF-8 before a lone surrogate is looked for: one at the
+      // start, the middle and the end, and U+FFFD that is really in the text, with and without.
+      `\uDC00${'x'.repeat(300)}`,
+      `${'x'.repeat(300)}\uD800${'y'.repeat(300)}`,
+      `${'€'.repeat(300)}\uD83D`,
+      `${'\uFFFD'.repeat(300)}`,
+      `${'\uFFFD'.repeat(300)}\uDFFF`,
     ];
     for (const s of strings) {
       const out = rt(s);
