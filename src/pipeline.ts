@@ -172,8 +172,10 @@ export function pipeline(options: PipelineOptions): Pipeline {
     const fingerprint = hashKey('each', name, stepName, eachOptions.version ?? null);
     const files = new StepFiles(root, stepName);
     await lockOrCheckpoint(files, '');
+    const started = record('each', fingerprint, inputs);
+    let items_ = 0;
+    let ended = false;
     try {
-      const started = record('each', fingerprint, inputs);
       await files.writeStatus(started);
       await files.prune(fingerprint);
       const file = files.records(fingerprint);
@@ -206,6 +208,7 @@ export function pipeline(options: PipelineOptions): Pipeline {
             break;
           }
           kept += 1;
+          items_ = kept;
           index++;
           yield recorded.value[1];
         }
@@ -213,11 +216,15 @@ export function pipeline(options: PipelineOptions): Pipeline {
       }
       if (cut) await cutRecords(file, kept);
       const writer = await openRecordWriter(file, { append: true, batchBytes: 0 });
-      let items_ = kept;
+      items_ = kept;
       try {
         const queue: Array<{ key: string; result: Promise<O> }> = [];
         const start = (item: I, i: number) => {
-          queue.push({ key: keyOf(item, i), result: Promise.resolve().then(() => fn(item, i)) });
+          const result = Promise.resolve().then(() => fn(item, i));
+          // Awaited in its turn; until then a failure must not count as unhandled (it would
+          // end the process), nor must those left behind when an earlier item failed.
+          result.catch(() => {});
+          queue.push({ key: keyOf(item, i), result });
         };
         const drainOne = async (): Promise<O> => {
           const head = queue.shift()!;
@@ -238,7 +245,26 @@ export function pipeline(options: PipelineOptions): Pipeline {
         await writer.close();
       }
       await files.markDone(started, file, items_);
+      ended = true;
+    } catch (err) {
+      ended = true;
+      // The step's own error is the one to report, not a failure to record it.
+      await files
+        .writeStatus({ ...started, state: 'failed', error: String(err), items: items_ })
+        .catch(() => {});
+      throw err;
     } finally {
+      if (!ended) {
+        // The caller left the loop early (break, return, a throw in its own body).
+        await files
+          .writeStatus({
+            ...started,
+            state: 'failed',
+            error: `stopped by the caller after ${items_} item(s); a rerun resumes from there`,
+            items: items_,
+          })
+          .catch(() => {});
+      }
       unlock(files);
     }
   }
@@ -269,6 +295,7 @@ export function pipeline(options: PipelineOptions): Pipeline {
       if (rec.durationMs !== undefined) entry.durationMs = rec.durationMs;
       if (rec.bytes !== undefined) entry.bytes = rec.bytes;
       if (rec.items !== undefined) entry.items = rec.items;
+      if (rec.error !== undefined && entry.state === 'failed') entry.error = rec.error;
       out.push(entry);
     }
     // In the order the steps last started; steps never started last.

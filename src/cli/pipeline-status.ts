@@ -82,7 +82,8 @@ export const pipelineStatus: Command = {
   help: `Shows every pipeline under <dir> (the folder given to pipeline({ dir })), or only
 --name NAME, as a table: step, state (done, running, failed, pending), when it
 started, how long it took, the checkpoint's size, items recorded by each(), and the
-fingerprint of its inputs and version. Reads only; a running pipeline is not disturbed.
+fingerprint of its inputs and version; below it, why each failed step failed. Reads
+only; a running pipeline is not disturbed.
 
 Options:
   --name NAME   only this pipeline (pipeline({ name }), default 'default')
@@ -127,9 +128,16 @@ Example:
       { title: 'ITEMS', right: true },
       { title: 'INPUTS' },
     ];
-    const blocks = found.map(
-      (p) => `pipeline ${p.name}  (${p.dir})\n${table(columns, rows(p.steps, now))}`,
-    );
+    const blocks = found.map((p) => {
+      // Why each failed step failed, under the table: an error message would not fit a column.
+      const reasons = p.steps
+        .filter((s) => s.state === 'failed' && s.error !== undefined)
+        .map((s) => `  ${s.name}: ${s.error}\n`)
+        .join('');
+      return `pipeline ${p.name}  (${p.dir})\n${table(columns, rows(p.steps, now))}${
+        reasons === '' ? '' : `\nfailed:\n${reasons}`
+      }`;
+    });
     io.out(`${blocks.join('\n\n')}\n`);
     return EXIT.OK;
   },

@@ -40,4 +40,22 @@ describe('keepsake pipeline status', () => {
     expect(missing.code).toBe(1);
     expect(missing.stderr).toMatch(/no pipeline "absent"/);
   });
+
+  it('says why a failed step failed, below the table and in the JSON', async () => {
+    const dir = tmp();
+    const run = pipeline({ dir });
+    await expect(run.step('fetch', () => Promise.reject(new Error('HTTP 503')))).rejects.toThrow();
+    const [text, json] = await Promise.all([
+      keepsake(['pipeline', 'status', dir]),
+      keepsake(['pipeline', 'status', dir, '--json']),
+    ]);
+    expect(text.code).toBe(0);
+    expect(text.stdout).toMatch(/^fetch\s+failed\s/m);
+    expect(text.stdout).toMatch(/^failed:\n {2}fetch: Error: HTTP 503$/m);
+    const report = parseJson<{ pipelines: PipelineReport[] }>(json);
+    expect(report.pipelines[0]!.steps[0]).toMatchObject({
+      state: 'failed',
+      error: 'Error: HTTP 503',
+    });
+  });
 });

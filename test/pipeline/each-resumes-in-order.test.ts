@@ -102,6 +102,70 @@ describe('pipeline.each', () => {
   }, 120_000);
 });
 
+describe('pipeline.each when it does not finish', () => {
+  it('a later item failing while an earlier one runs is no unhandled rejection', async () => {
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      let release!: () => void;
+      const slow = new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      const run = pipeline({ dir }).each(
+        'par',
+        [0, 1, 2, 3],
+        async (x) => {
+          if (x === 0) await slow;
+          if (x >= 2) throw new Error(`item ${x} failed`);
+          return x;
+        },
+        { concurrency: 4 },
+      );
+      const collecting = collect(run);
+      // Let items 2 and 3 reject while item 0 still waits, then let it finish.
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      release();
+      await expect(collecting).rejects.toThrow('item 2 failed');
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
+  });
+
+  it('status() says failed, with the error, when an item throws', async () => {
+    const run = pipeline({ dir });
+    await expect(
+      collect(
+        run.each('boom', [1, 2, 3], (x) => {
+          if (x === 2) throw new Error('bad row 2');
+          return x;
+        }),
+      ),
+    ).rejects.toThrow('bad row 2');
+    const status = (await run.status()).find((s) => s.name === 'boom');
+    expect(status?.state).toBe('failed');
+    expect(status?.error).toContain('bad row 2');
+    expect(status?.items).toBe(1);
+  });
+
+  it('status() says failed when the caller stops early, and a rerun resumes', async () => {
+    const run = pipeline({ dir });
+    for await (const x of run.each('early', [1, 2, 3, 4], (x) => x * 10)) {
+      if (x === 20) break;
+    }
+    const status = (await run.status()).find((s) => s.name === 'early');
+    expect(status?.state).toBe('failed');
+    expect(status?.error).toContain('stopped by the caller after 2 item(s)');
+    const seen: number[] = [];
+    const all = await collect(run.each('early', [1, 2, 3, 4], (x) => (seen.push(x), x * 10)));
+    expect(all).toEqual([10, 20, 30, 40]);
+    expect(seen).toEqual([3, 4]);
+    expect((await run.status()).find((s) => s.name === 'early')?.state).toBe('done');
+  });
+});
+
 describe('pipeline.each bad arguments', () => {
   it('are ERR_OPTIONS at the call, before any item runs', () => {
     const run = pipeline({ dir: path.join(tmpdir(), 'keepsake-unused') });
