@@ -1,6 +1,7 @@
 import { isThenable } from './cache/tier.js';
 import { type Cache, type CacheStats, createCache, type WrapOptions } from './cache.js';
 import { KeepsakeError } from './errors.js';
+import { channels } from './events.js';
 import { memoryKeyOf } from './key/index.js';
 import { type MemoizeDecorator, memoizeDecorator } from './memoize/decorator.js';
 import { functionIdentity } from './memoize/identity.js';
@@ -12,6 +13,9 @@ import { GenerationalStore } from './stores/generational-store.js';
 import { MemoryStore } from './stores/memory-store.js';
 import type { StoreEntry } from './stores/store.js';
 import { TwoGenerations } from './two-generations.js';
+
+// A module-local copy: V8 reads an imported binding through its module cell on every use.
+const hitChannel = channels.hit;
 
 export type { MemoizeDecorator } from './memoize/decorator.js';
 export type { MemoizeOptions } from './memoize/options.js';
@@ -128,6 +132,10 @@ function wrap<F extends AnyFunction>(fn: F, options: MemoizeOptions = {}): Memoi
   const keepsRejections =
     options.cacheRejections !== undefined && options.cacheRejections !== false;
   let hotHits = 0;
+  // Hits served here, before the cache sees them, are published like the cache's own (its
+  // label is 'default': memoize gives it no namespace). Checked only when someone listens.
+  const publishHit = (key: unknown) =>
+    hitChannel.publish({ cache: 'default', tier: front!.name, key });
 
   // Shared keys are a 128-bit hash of the identity and the arguments, in hex (~0.5 µs): each
   // is remembered by the memory key of the same arguments, which is cheap (a primitive is its
@@ -232,6 +240,7 @@ function wrap<F extends AnyFunction>(fn: F, options: MemoizeOptions = {}): Memoi
       const entry = front.get(key as string);
       if (entry !== undefined && entry.staleUntil === undefined) {
         hotHits++;
+        if (hitChannel.hasSubscribers) publishHit(key);
         const value = entry.value;
         return typeof value === 'object' && value !== null ? deliver(value) : value;
       }
@@ -255,6 +264,7 @@ function wrap<F extends AnyFunction>(fn: F, options: MemoizeOptions = {}): Memoi
         (entry.expiresAt === undefined ? entry.staleUntil === undefined : gen.isFresh(entry))
       ) {
         hotHits++;
+        if (hitChannel.hasSubscribers) publishHit(a);
         // Only an async or cacheRejections function stores Outcomes: the others' values are
         // returned untouched (reading a string's type would cost a memory load per hit).
         if (!asyncMode && !keepsRejections) return entry.value;
