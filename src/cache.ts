@@ -5,6 +5,7 @@ import {
   type CacheOptions,
   checkSetOptions,
   checkTags,
+  checkWrapOptions,
   optionalTime,
   type ResolvedCacheOptions,
   resolveCacheOptions,
@@ -140,6 +141,11 @@ export class Cache {
    */
   wrap<T>(key: string, compute: () => T | Promise<T>, options: WrapOptions<T> = {}): Promise<T> {
     if (this.#closed) return Promise.reject(closedError('wrap'));
+    try {
+      checkWrapOptions(options);
+    } catch (error) {
+      return Promise.reject(error);
+    }
     const e = this.#e;
     const k = this.#key(key);
     let from = 0;
@@ -174,6 +180,7 @@ export class Cache {
   wrapSync<T>(key: string, compute: () => T, options: WrapOptions<T> = {}): T {
     const e = this.#e;
     if (!e.allSync || this.#closed) this.#syncGuard('wrapSync');
+    checkWrapOptions(options);
     const k = this.#key(key);
     let from = 0;
     if (e.frontFast) {
@@ -305,6 +312,7 @@ export class Cache {
     const ttl = typeof options.ttl === 'function' ? options.ttl(value) : options.ttl;
     optionalTime('ttl', ttl, true);
     const tags = typeof options.tags === 'function' ? options.tags(value) : options.tags;
+    if (tags !== undefined && tags !== options.tags) checkTags(tags);
     const written = this.#e.put(k, value, {
       ttl,
       staleWhileRevalidate: options.staleWhileRevalidate,

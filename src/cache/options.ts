@@ -248,6 +248,25 @@ export function checkSetOptions(options: SetOptions): void {
   if (options.tags !== undefined) checkTags(options.tags);
 }
 
+/**
+ * Validates per-call `wrap` options at the call, before `compute` runs or a hit returns: the
+ * values where they are given as values, the type where they are functions of the result.
+ *
+ * @example
+ * ```ts
+ * checkWrapOptions({ ttl: -1 }); // throws ERR_OPTIONS
+ * ```
+ */
+export function checkWrapOptions<T>(options: WrapOptions<T>): void {
+  const { ttl, tags, shouldCache } = options;
+  if (typeof ttl !== 'function') optionalTime('ttl', ttl, true);
+  optionalTime('staleWhileRevalidate', options.staleWhileRevalidate);
+  if (tags !== undefined && typeof tags !== 'function') checkTags(tags);
+  if (shouldCache !== undefined && typeof shouldCache !== 'function') {
+    fail('`shouldCache` must be a function of the value', 'e.g. { shouldCache: (v) => v != null }');
+  }
+}
+
 /** Validates a tag list. */
 export function checkTags(tags: readonly string[]): void {
   if (!Array.isArray(tags) || tags.some((tag) => typeof tag !== 'string')) {

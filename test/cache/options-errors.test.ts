@@ -44,6 +44,44 @@ describe('ERR_OPTIONS', () => {
     expect(() => cache.setSync('k', 1, { tags: 'a' as unknown as string[] })).toThrow(optionsError);
   });
 
+  it('rejects bad wrap options at the call: before compute runs, and on a hit too', async () => {
+    const cache = createCache();
+    await cache.set('hit', 1);
+    let computed = 0;
+    const compute = () => ++computed;
+    const bad: unknown[] = [
+      { ttl: -1 },
+      { ttl: '1h' },
+      { staleWhileRevalidate: Number.NaN },
+      { tags: 'user:1' },
+      { tags: [1] },
+      { shouldCache: true },
+    ];
+    for (const options of bad) {
+      for (const key of ['miss', 'hit']) {
+        const o = options as Parameters<typeof cache.wrap>[2];
+        await expect(cache.wrap(key, compute, o), JSON.stringify(options)).rejects.toThrow(
+          optionsError,
+        );
+        expect(() => cache.wrapSync(key, compute, o), JSON.stringify(options)).toThrow(
+          optionsError,
+        );
+      }
+    }
+    expect(computed).toBe(0);
+    expect(await cache.get('miss')).toBeUndefined();
+  });
+
+  it('checks what ttl and tags functions return, and stores nothing when it is wrong', async () => {
+    const cache = createCache();
+    await expect(cache.wrap('a', () => 1, { ttl: () => -1 })).rejects.toThrow(optionsError);
+    expect(() => cache.wrapSync('b', () => 1, { tags: () => 'x' as unknown as string[] })).toThrow(
+      optionsError,
+    );
+    expect(await cache.get('a')).toBeUndefined();
+    expect(await cache.get('b')).toBeUndefined();
+  });
+
   it('refuses the sync methods on a cache with an async tier, and wrapSync of a promise', () => {
     const cache = createCache({ tiers: [memoryStore(), new AsyncByteStore()] });
     expect(cache.sync).toBe(false);
