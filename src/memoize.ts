@@ -213,7 +213,14 @@ function wrap<F extends AnyFunction>(fn: F, options: MemoizeOptions = {}): Memoi
   ): unknown => {
     const near = cache.peek(key);
     if (near !== undefined) return deliver(near);
-    const result = call();
+    let result: unknown;
+    try {
+      result = call();
+    } catch (error) {
+      if (!options.cacheRejections) throw error;
+      cache.set(key, new Outcome(3, error), { ttl: options.cacheRejections.ttl }).catch(() => {});
+      throw error;
+    }
     if (isThenable(result)) {
       asyncMode = true;
       return cache.wrap(key, asyncCompute(result), wrapOptions).then(settle);
