@@ -18,7 +18,7 @@ export const CACHE_DIR_ENV = 'KEEPSAKE_CACHE_DIR';
  * @example
  * ```ts
  * defaultCacheDir({ cwd: '/', env: { XDG_CACHE_HOME: '/data/cache' }, platform: 'linux' });
- * // '/data/cache/keepsak'
+ * // '/data/cache/keepsake'
  * ```
  */
 export interface DefaultCacheDirContext {
