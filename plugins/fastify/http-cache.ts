@@ -211,6 +211,7 @@ export class HttpCache {
     now: number,
   ): void {
     state.served = true;
+    if (entry.headers['content-type'] === undefined) state.untyped = true;
     countResponse(state, status, request, entry.status);
     const body = replyFromEntry(
       reply,
@@ -244,7 +245,10 @@ export class HttpCache {
       }
       return done(null, payload);
     }
-    if (state.served) return done(null, payload);
+    if (state.served) {
+      if (state.untyped) reply.removeHeader('content-type');
+      return done(null, payload);
+    }
     try {
       this.#onSend(request, reply, state, payload, done);
     } catch (error) {

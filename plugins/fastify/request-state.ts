@@ -126,6 +126,9 @@ export class RequestState {
   credentialed = false;
   /** Answered from the cache: onSend leaves it alone. */
   served = false;
+  /** Answered from an entry stored without a content-type (a stream's): onSend takes off the
+   * `application/octet-stream` Fastify gives a Buffer body, so the hit says what the miss said. */
+  untyped = false;
   refresh = false;
   /** An expired entry inside its stale-if-error window. */
   stale: HttpEntry | undefined = undefined;

@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
 import { appWith, manualClock } from './helpers.js';
@@ -32,6 +33,19 @@ describe('headers on the way out', () => {
       expect(hit.headers[h]).toBeUndefined();
     }
     expect(hit.body).toBe('a,b\n1,2\n');
+  });
+
+  it('no content-type on the hit when the miss had none (a stream sent without a type)', async () => {
+    app = await appWith({ ttl: 60_000 });
+    app.get('/raw', { config: { cache: true } }, async (_req, reply) =>
+      reply.send(Readable.from([Buffer.from('raw bytes')])),
+    );
+    const miss = await app.inject('/raw');
+    expect(miss.headers['content-type']).toBeUndefined();
+    const hit = await app.inject('/raw');
+    expect(hit.headers['x-cache']).toBe('HIT');
+    expect(hit.body).toBe('raw bytes');
+    expect(hit.headers['content-type']).toBeUndefined();
   });
 
   it('a strong etag, computed once at store time, the same on the miss and every hit', async () => {
