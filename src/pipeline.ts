@@ -112,7 +112,7 @@ export function pipeline(options: PipelineOptions): Pipeline {
       try {
         value = await fn();
       } catch (err) {
-        await files.writeStatus({ ...started, state: 'failed', error: String(err) });
+        await files.writeStatus(failedRecord(started, describeError(err), undefined));
         throw err;
       }
       const file = files.result(fingerprint);
@@ -173,8 +173,12 @@ export function pipeline(options: PipelineOptions): Pipeline {
     const files = new StepFiles(root, stepName);
     await lockOrCheckpoint(files, '');
     const started = record('each', fingerprint, inputs);
-    let items_ = 0;
+    // Yielded to the caller, and (once the writer is open) known to be in the record file.
+    let yielded = 0;
+    let recorded: number | undefined;
     let ended = false;
+    let done: AsyncIterableIterator<[string, O]> | undefined;
+    let source: AsyncIterator<I> | undefined;
     try {
       await files.writeStatus(started);
       await files.prune(fingerprint);
@@ -183,10 +187,10 @@ export function pipeline(options: PipelineOptions): Pipeline {
         hashKey(eachOptions.key ? eachOptions.key(item, index) : index);
       // Done items are read back in lockstep with the input: the record file is in input
       // order, so memory stays bounded however many items there are.
-      const done = (await exists(file))
+      done = (await exists(file))
         ? readRecords<[string, O]>(file, { onTornTail: 'truncate' })
         : undefined;
-      const source = toAsync(items)[Symbol.asyncIterator]();
+      source = toAsync(items)[Symbol.asyncIterator]();
       let index = 0;
       let kept = 0;
       let cut = false;
@@ -208,15 +212,15 @@ export function pipeline(options: PipelineOptions): Pipeline {
             break;
           }
           kept += 1;
-          items_ = kept;
           index++;
+          yielded++;
           yield recorded.value[1];
         }
-        await done.return?.();
+        await done.return?.(undefined);
       }
       if (cut) await cutRecords(file, kept);
       const writer = await openRecordWriter(file, { append: true, batchBytes: 0 });
-      items_ = kept;
+      recorded = kept;
       try {
         const queue: Array<{ key: string; result: Promise<O> }> = [];
         const start = (item: I, i: number) => {
@@ -230,41 +234,45 @@ export function pipeline(options: PipelineOptions): Pipeline {
           const head = queue.shift()!;
           const value = await head.result;
           await writer.write([head.key, value]);
-          items_++;
+          recorded!++;
           return value;
         };
         for (const p of pendingFirst) start(p.item, p.index);
         for (;;) {
-          while (queue.length >= concurrency) yield await drainOne();
+          while (queue.length >= concurrency) {
+            const value = await drainOne();
+            yielded++;
+            yield value;
+          }
           const next = await source.next();
           if (next.done) break;
           start(next.value, index++);
         }
-        while (queue.length > 0) yield await drainOne();
+        while (queue.length > 0) {
+          const value = await drainOne();
+          yielded++;
+          yield value;
+        }
       } finally {
         await writer.close();
       }
-      await files.markDone(started, file, items_);
+      await files.markDone(started, file, recorded);
       ended = true;
     } catch (err) {
       ended = true;
       // The step's own error is the one to report, not a failure to record it.
-      await files
-        .writeStatus({ ...started, state: 'failed', error: String(err), items: items_ })
-        .catch(() => {});
+      await files.writeStatus(failedRecord(started, describeError(err), recorded)).catch(() => {});
       throw err;
     } finally {
       if (!ended) {
         // The caller left the loop early (break, return, a throw in its own body).
-        await files
-          .writeStatus({
-            ...started,
-            state: 'failed',
-            error: `stopped by the caller after ${items_} item(s); a rerun resumes from there`,
-            items: items_,
-          })
-          .catch(() => {});
+        const why = `stopped by the caller after ${yielded} item(s) were yielded; a rerun resumes from there`;
+        await files.writeStatus(failedRecord(started, why, recorded)).catch(() => {});
       }
+      // Let the record reader and the caller's own iterator close their files, as `for await`
+      // would for an input it stops reading.
+      await closeQuietly(done);
+      await closeQuietly(source);
       unlock(files);
     }
   }
@@ -312,6 +320,29 @@ export function pipeline(options: PipelineOptions): Pipeline {
   }
 
   return { step, each, status, reset };
+}
+
+/** A step's status after `why` stopped it, with the records known to be kept, if any. */
+function failedRecord(started: StepRecord, why: string, items: number | undefined): StepRecord {
+  return { ...started, state: 'failed', error: why, ...(items === undefined ? {} : { items }) };
+}
+
+/** `String(err)`, or its tag when even that throws (a null-prototype object, a bad toString). */
+function describeError(err: unknown): string {
+  try {
+    return String(err);
+  } catch {
+    return Object.prototype.toString.call(err);
+  }
+}
+
+/** Ends an iterator that may be left mid-way; what its cleanup throws is not the caller's. */
+async function closeQuietly(it: AsyncIterator<unknown> | undefined): Promise<void> {
+  try {
+    await it?.return?.();
+  } catch {
+    // Nothing to add to the error or the early stop that got us here.
+  }
 }
 
 async function loadDone<T>(

@@ -71,11 +71,12 @@ export interface StepStatus {
   durationMs?: number;
   /** Size of the stored checkpoint, bytes. */
   bytes?: number;
-  /** Items recorded, for `each` steps (so far, when it failed or was stopped). */
+  /** Items recorded, for `each` steps (so far, when it failed or was stopped while computing). */
   items?: number;
   /** Fingerprint of the step's inputs and version. */
   inputs?: string;
-  /** Why a `failed` step failed: the error's message, or that an `each` loop was left early. */
+  /** Why a `failed` step failed: its error as `String(error)` (`'Error: HTTP 503'`), or that
+   * the caller left an `each` loop early. */
   error?: string;
 }
 

@@ -1,8 +1,9 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readlinkSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { pipeline } from '../../src/index.js';
+import { deferred } from '../helpers/deferred.js';
 
 let dir: string;
 beforeEach(() => {
@@ -108,26 +109,29 @@ describe('pipeline.each when it does not finish', () => {
     const onUnhandled = (reason: unknown) => unhandled.push(reason);
     process.on('unhandledRejection', onUnhandled);
     try {
-      let release!: () => void;
-      const slow = new Promise<void>((resolve) => {
-        release = resolve;
-      });
+      const slow = deferred();
+      const thrown = [deferred(), deferred()];
       const run = pipeline({ dir }).each(
         'par',
         [0, 1, 2, 3],
         async (x) => {
-          if (x === 0) await slow;
-          if (x >= 2) throw new Error(`item ${x} failed`);
+          if (x === 0) await slow.promise;
+          if (x >= 2) {
+            thrown[x - 2]!.resolve();
+            throw new Error(`item ${x} failed`);
+          }
           return x;
         },
         { concurrency: 4 },
       );
       const collecting = collect(run);
-      // Let items 2 and 3 reject while item 0 still waits, then let it finish.
-      await new Promise((resolve) => setTimeout(resolve, 50));
-      release();
+      // Items 2 and 3 reject while item 0 still waits; Node reports unhandled rejections once
+      // the microtasks drain, before the next setImmediate. Then item 0 may finish.
+      await Promise.all(thrown.map((d) => d.promise));
+      await new Promise(setImmediate);
+      slow.resolve();
       await expect(collecting).rejects.toThrow('item 2 failed');
-      await new Promise((resolve) => setTimeout(resolve, 50));
+      await new Promise(setImmediate);
       expect(unhandled).toEqual([]);
     } finally {
       process.off('unhandledRejection', onUnhandled);
@@ -179,6 +183,67 @@ describe('pipeline.each bad arguments', () => {
     ];
     for (const call of bad) {
       expect(call).toThrowError(expect.objectContaining({ code: 'ERR_OPTIONS' }));
+    }
+  });
+});
+
+describe('pipeline.each cleans up after itself', () => {
+  /** Open descriptors of this process that point at a file under `dir` (Linux). */
+  function openUnder(root: string): string[] {
+    const fds = readdirSync('/proc/self/fd');
+    return fds.flatMap((fd) => {
+      try {
+        const target = readlinkSync(`/proc/self/fd/${fd}`);
+        return target.startsWith(root) ? [target] : [];
+      } catch {
+        return [];
+      }
+    });
+  }
+
+  it.runIf(process.platform === 'linux')(
+    'a caller leaving while recorded items are replayed: no file left open, the items kept',
+    async () => {
+      const run = pipeline({ dir });
+      const items = Array.from({ length: 10 }, (_, i) => i);
+      await collect(run.each('replay', items, (x) => x + 1));
+      for (let round = 0; round < 3; round++) {
+        for await (const x of run.each('replay', items, () => -1)) if (x === 2) break;
+      }
+      expect(openUnder(dir)).toEqual([]);
+      const status = (await run.status()).find((s) => s.name === 'replay');
+      expect(status?.state).toBe('failed');
+      expect(status?.error).toContain('after 2 item(s) were yielded');
+      const seen: number[] = [];
+      const all = await collect(run.each('replay', items, (x) => (seen.push(x), -1)));
+      expect(all).toEqual(items.map((x) => x + 1));
+      expect(seen).toEqual([]);
+    },
+  );
+
+  it("a caller leaving early ends the caller's own input iterator, as for await would", async () => {
+    let closed = false;
+    async function* rows() {
+      try {
+        for (let i = 0; i < 100; i++) yield i;
+      } finally {
+        closed = true;
+      }
+    }
+    for await (const x of pipeline({ dir }).each('input', rows(), (x) => x)) if (x === 3) break;
+    expect(closed).toBe(true);
+  });
+
+  it('an error whose String() throws is still the one the caller gets, and failed is recorded', async () => {
+    const odd = Object.create(null) as object; // String(odd) throws: no toString anywhere
+    const run = pipeline({ dir });
+    await expect(collect(run.each('odd', [1], () => Promise.reject(odd)))).rejects.toBe(odd);
+    await expect(run.step('odd-step', () => Promise.reject(odd))).rejects.toBe(odd);
+    const status = await run.status();
+    for (const name of ['odd', 'odd-step']) {
+      const s = status.find((x) => x.name === name);
+      expect(s?.state).toBe('failed');
+      expect(s?.error).toBe('[object Object]');
     }
   });
 });
