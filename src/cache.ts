@@ -138,6 +138,7 @@ export class Cache {
    * one computation; a rejection is not cached and reaches every waiter. A stale value (inside
    * `staleWhileRevalidate`) is returned at once while one background refresh runs; a failed
    * refresh is counted and published, and the stale value stays until its window ends.
+   * Rejects with `ERR_OPTIONS` for bad `options` before `compute` runs, on a hit too.
    */
   wrap<T>(key: string, compute: () => T | Promise<T>, options: WrapOptions<T> = {}): Promise<T> {
     if (this.#closed) return Promise.reject(closedError('wrap'));
@@ -174,8 +175,8 @@ export class Cache {
   /**
    * {@link Cache.wrap} for a synchronous `compute`, returning its value directly. A stale hit is
    * returned and refreshed in a microtask.
-   * @throws KeepsakeError `ERR_OPTIONS` when a tier is async, or when `compute` returns a
-   * promise (use `wrap`).
+   * @throws KeepsakeError `ERR_OPTIONS` for bad `options` (before `compute` runs), when a tier
+   * is async, or when `compute` returns a promise (use `wrap`).
    */
   wrapSync<T>(key: string, compute: () => T, options: WrapOptions<T> = {}): T {
     const e = this.#e;
@@ -310,7 +311,7 @@ export class Cache {
     if (this.#closed) return;
     if (options.shouldCache !== undefined && !options.shouldCache(value)) return;
     const ttl = typeof options.ttl === 'function' ? options.ttl(value) : options.ttl;
-    optionalTime('ttl', ttl, true);
+    optionalTime('ttl', ttl, true, 'cache.wrap');
     const tags = typeof options.tags === 'function' ? options.tags(value) : options.tags;
     if (tags !== undefined && tags !== options.tags) checkTags(tags);
     const written = this.#e.put(k, value, {

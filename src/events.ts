@@ -12,9 +12,10 @@ import diagnostics from 'node:diagnostics_channel';
  * - `keepsake:evict` `{ cache, tier, key, reason }`
  * - `keepsake:error` `{ cache?, tier?, key?, op, error }`
  *
- * `cache` is the cache's `namespace` ('default' without one, as for memoize), `key` the key as
- * stored: with the namespace in front (`'app:user:1'`), or a memoized function's own argument
- * key (the argument itself for one number or string).
+ * `cache` is the cache's `name` (its `namespace`, or 'default'; a memoized function's `name`,
+ * else the function's own name), `key` the key as stored: with the namespace in front
+ * (`'app:user:1'`), or a memoized function's own argument key (the argument itself for one
+ * number or string).
  *
  * @example
  * ```ts

@@ -104,9 +104,12 @@ export function memoize<F extends AnyFunction>(
 function wrap<F extends AnyFunction>(fn: F, options: MemoizeOptions = {}): Memoized<F> {
   checkMemoizeOptions(options);
   const { tiers, lock } = resolveTiers(options);
+  // Events name the function, so a metrics subscriber can tell memoized functions apart.
+  const label = options.name ?? (fn.name || 'memoize');
   const cache: Cache = createCache({
     tiers,
     lock,
+    name: label,
     ...(options.now === undefined ? {} : { now: options.now }),
     ...(options.staleWhileRevalidate === undefined
       ? {}
@@ -132,10 +135,9 @@ function wrap<F extends AnyFunction>(fn: F, options: MemoizeOptions = {}): Memoi
   const keepsRejections =
     options.cacheRejections !== undefined && options.cacheRejections !== false;
   let hotHits = 0;
-  // Hits served here, before the cache sees them, are published like the cache's own (its
-  // label is 'default': memoize gives it no namespace). Checked only when someone listens.
-  const publishHit = (key: unknown) =>
-    hitChannel.publish({ cache: 'default', tier: front!.name, key });
+  // Hits served here, before the cache sees them, are published like the cache's own.
+  // Checked only when someone listens.
+  const publishHit = (key: unknown) => hitChannel.publish({ cache: label, tier: front!.name, key });
 
   // Shared keys are a 128-bit hash of the identity and the arguments, in hex (~0.5 µs): each
   // is remembered by the memory key of the same arguments, which is cheap (a primitive is its

@@ -42,6 +42,12 @@ export interface CacheOptions {
    */
   namespace?: string;
   /**
+   * What this cache is called in its `keepsake:*` events (`cache` field), so that a metrics
+   * subscriber can tell caches apart. Changes no key.
+   * @default the namespace, or 'default' without one (memoize: the function's `name`)
+   */
+  name?: string;
+  /**
    * With a tier that can hold leases (`acquire`/`release`, e.g. a disk folder or Redis): on a
    * miss in `wrap`, one process or machine computes while the others wait for its result. The
    * lowest tier with leases holds them. `true` uses the defaults of {@link CacheLockOptions}.
@@ -169,12 +175,16 @@ export function resolveCacheOptions(options: CacheOptions): ResolvedCacheOptions
   }
   const namespace = options.namespace ?? '';
   if (typeof namespace !== 'string') fail('`namespace` must be a string', "e.g. 'users'");
+  const name = options.name ?? (namespace === '' ? 'default' : namespace);
+  if (typeof name !== 'string' || name === '') {
+    fail('`name` must be a non-empty string', "e.g. 'sessions'; it only labels events");
+  }
   return {
     tiers,
     ttl,
     staleWhileRevalidate: staleWhileRevalidate ?? 0,
     prefix: namespace === '' ? '' : `${namespace}:`,
-    label: namespace === '' ? 'default' : namespace,
+    label: name,
     lock: resolveLock(options.lock, tiers),
     readTimeout,
     writeTimeout,
@@ -224,7 +234,12 @@ function checkStore(store: Store, index: number): void {
 /**
  * Validates a time in ms: undefined, or a number >= 0. `Infinity` only where `infinite` allows.
  */
-export function optionalTime(name: string, value: unknown, infinite = false): number | undefined {
+export function optionalTime(
+  name: string,
+  value: unknown,
+  infinite = false,
+  where = 'createCache',
+): number | undefined {
   if (value === undefined) return undefined;
   if (
     typeof value !== 'number' ||
@@ -232,19 +247,19 @@ export function optionalTime(name: string, value: unknown, infinite = false): nu
     value < 0 ||
     (!infinite && value === Number.POSITIVE_INFINITY)
   ) {
-    fail(`\`${name}\` must be a number of milliseconds >= 0`, `got ${String(value)}`);
+    fail(`\`${name}\` must be a number of milliseconds >= 0`, `got ${String(value)}`, where);
   }
   return value;
 }
 
-function fail(message: string, hint: string): never {
-  throw new KeepsakeError('ERR_OPTIONS', `createCache: ${message}`, { hint });
+function fail(message: string, hint: string, where = 'createCache'): never {
+  throw new KeepsakeError('ERR_OPTIONS', `${where}: ${message}`, { hint });
 }
 
 /** Validates per-call `set` options (a programming error, so it throws at the call). */
 export function checkSetOptions(options: SetOptions): void {
-  optionalTime('ttl', options.ttl, true);
-  optionalTime('staleWhileRevalidate', options.staleWhileRevalidate);
+  optionalTime('ttl', options.ttl, true, 'cache.set');
+  optionalTime('staleWhileRevalidate', options.staleWhileRevalidate, false, 'cache.set');
   if (options.tags !== undefined) checkTags(options.tags);
 }
 
@@ -259,11 +274,15 @@ export function checkSetOptions(options: SetOptions): void {
  */
 export function checkWrapOptions<T>(options: WrapOptions<T>): void {
   const { ttl, tags, shouldCache } = options;
-  if (typeof ttl !== 'function') optionalTime('ttl', ttl, true);
-  optionalTime('staleWhileRevalidate', options.staleWhileRevalidate);
+  if (typeof ttl !== 'function') optionalTime('ttl', ttl, true, 'cache.wrap');
+  optionalTime('staleWhileRevalidate', options.staleWhileRevalidate, false, 'cache.wrap');
   if (tags !== undefined && typeof tags !== 'function') checkTags(tags);
   if (shouldCache !== undefined && typeof shouldCache !== 'function') {
-    fail('`shouldCache` must be a function of the value', 'e.g. { shouldCache: (v) => v != null }');
+    fail(
+      '`shouldCache` must be a function of the value',
+      'e.g. { shouldCache: (v) => v != null }',
+      'cache.wrap',
+    );
   }
 }
 

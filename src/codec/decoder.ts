@@ -59,7 +59,8 @@ export class Decoder {
   readonly #shapes: string[][] = [];
   /** Per shape, the first object read with it: the clone source for the rest. */
   readonly #firsts: Array<Record<string, unknown> | undefined> = [];
-  /** Class names read so far: a class ref points into it (see `readClassName`). */
+  /** Class names read so far: a class ref points into it. Not `#`: `readClassName` in
+   * read-class.ts keeps it, like the other members shared with the `read-*` modules. */
   readonly classNames: string[] = [];
   /** `unknownClass: 'plain'`: an unregistered class reads as its state instead of throwing. */
   plainUnknown = false;

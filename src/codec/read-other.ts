@@ -1,7 +1,7 @@
 /**
  * The decoder's readers for the rarer values with no module of their own: RegExp, boxed
  * primitives and strings stored as UTF-16 code units (those with lone surrogates, which UTF-8
- * cannot carry). The counterpart of `write-other.ts`.
+ * cannot carry). Written by `write-other.ts` (RegExp, boxed) and `write-string.ts` (UTF-16).
  *
  * ```text
  * 0xa3  source string, flags string

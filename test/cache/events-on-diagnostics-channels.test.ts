@@ -1,5 +1,5 @@
 import diagnostics from 'node:diagnostics_channel';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createCache } from '../../src/cache.js';
 import { memoize } from '../../src/memoize.js';
 import { memoryStore } from '../../src/stores/memory-store.js';
@@ -45,8 +45,10 @@ describe('keepsake:* channels', () => {
   });
 
   it('memoize publishes its hits too, including the ones it serves before the cache', () => {
-    const double = memoize((n: number) => n * 2);
-    const total = memoize((o: { n: number }) => o.n + 1);
+    const double = memoize((n: number) => n * 2, { name: 'double' });
+    const total = memoize(function total(o: { n: number }) {
+      return o.n + 1;
+    });
     double(4);
     total({ n: 1 });
     listen();
@@ -54,15 +56,33 @@ describe('keepsake:* channels', () => {
     expect(total({ n: 1 })).toBe(2); // an object argument: a fingerprint key
     const hits = seen.filter((s) => s.name === 'hit');
     expect(hits).toHaveLength(2);
-    expect(hits[0]!.msg).toMatchObject({ cache: 'default', key: 4 });
-    expect(typeof hits[1]!.msg.tier).toBe('string');
+    expect(hits[0]!.msg).toMatchObject({ cache: 'double', key: 4 });
+    expect(hits[1]!.msg).toMatchObject({ cache: 'total', tier: 'memory' });
     expect(double.stats().hits).toBe(1);
   });
 
-  it('costs nothing when nobody listens: no message is built', () => {
-    const double = memoize((n: number) => n * 2);
-    double(1);
-    expect(double(1)).toBe(2);
-    expect(seen).toEqual([]);
+  it('costs nothing when nobody listens: nothing is published at all', () => {
+    const publish = vi.spyOn(diagnostics.channel('keepsake:hit'), 'publish');
+    try {
+      const double = memoize((n: number) => n * 2);
+      double(1);
+      expect(double(1)).toBe(2);
+      expect(publish).not.toHaveBeenCalled();
+    } finally {
+      publish.mockRestore();
+    }
+  });
+
+  it("a cache's name labels its events without changing its keys", async () => {
+    listen();
+    const cache = createCache({ name: 'sessions' });
+    await cache.set('k', 1);
+    expect(seen[0]).toEqual({
+      name: 'set',
+      msg: expect.objectContaining({ cache: 'sessions', key: 'k' }),
+    });
+    expect(() => createCache({ name: '' })).toThrow(
+      expect.objectContaining({ code: 'ERR_OPTIONS' }),
+    );
   });
 });

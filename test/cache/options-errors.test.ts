@@ -70,6 +70,7 @@ describe('ERR_OPTIONS', () => {
     }
     expect(computed).toBe(0);
     expect(await cache.get('miss')).toBeUndefined();
+    await expect(cache.wrap('k', compute, { ttl: -1 })).rejects.toThrow(/^cache\.wrap: `ttl`/);
   });
 
   it('checks what ttl and tags functions return, and stores nothing when it is wrong', async () => {
