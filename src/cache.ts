@@ -6,6 +6,7 @@ import {
   checkSetOptions,
   checkTags,
   checkWrapOptions,
+  NO_OPTIONS,
   optionalTime,
   type ResolvedCacheOptions,
   resolveCacheOptions,
@@ -13,9 +14,10 @@ import {
   type WrapOptions,
 } from './cache/options.js';
 import { type CacheStats, cacheStats } from './cache/stats.js';
-import { isThenable, type Tier } from './cache/tier.js';
+import type { Tier } from './cache/tier.js';
 import { KeepsakeError } from './errors.js';
 import { channels, publish } from './events.js';
+import { isThenable } from './stores/store.js';
 
 export type { CacheLockOptions, CacheOptions, SetOptions, WrapOptions } from './cache/options.js';
 export type { CacheStats } from './cache/stats.js';
@@ -110,7 +112,7 @@ export class Cache {
   }
 
   /** Stores `value` in every tier (encoded once for the byte tiers); resolves when written. */
-  async set(key: string, value: unknown, options: SetOptions = {}): Promise<void> {
+  async set(key: string, value: unknown, options: SetOptions = NO_OPTIONS): Promise<void> {
     if (this.#closed) throw closedError('set');
     checkSetOptions(options);
     await this.#e.put(this.#key(key), value, options);
@@ -120,7 +122,7 @@ export class Cache {
    * {@link Cache.set} without a promise.
    * @throws KeepsakeError `ERR_OPTIONS` when a tier is async.
    */
-  setSync(key: string, value: unknown, options: SetOptions = {}): void {
+  setSync(key: string, value: unknown, options: SetOptions = NO_OPTIONS): void {
     this.#syncGuard('setSync');
     checkSetOptions(options);
     this.#e.put(this.#key(key), value, options);
@@ -140,7 +142,11 @@ export class Cache {
    * refresh is counted and published, and the stale value stays until its window ends.
    * Rejects with `ERR_OPTIONS` for bad `options` before `compute` runs, on a hit too.
    */
-  wrap<T>(key: string, compute: () => T | Promise<T>, options: WrapOptions<T> = {}): Promise<T> {
+  wrap<T>(
+    key: string,
+    compute: () => T | Promise<T>,
+    options: WrapOptions<T> = NO_OPTIONS,
+  ): Promise<T> {
     if (this.#closed) return Promise.reject(closedError('wrap'));
     try {
       checkWrapOptions(options);
@@ -178,7 +184,7 @@ export class Cache {
    * @throws KeepsakeError `ERR_OPTIONS` for bad `options` (before `compute` runs), when a tier
    * is async, or when `compute` returns a promise (use `wrap`).
    */
-  wrapSync<T>(key: string, compute: () => T, options: WrapOptions<T> = {}): T {
+  wrapSync<T>(key: string, compute: () => T, options: WrapOptions<T> = NO_OPTIONS): T {
     const e = this.#e;
     if (!e.allSync || this.#closed) this.#syncGuard('wrapSync');
     checkWrapOptions(options);

@@ -43,4 +43,4 @@ export type {
   StoreUsage,
   SyncStore,
 } from './stores/store.js';
-export { entryDeadline, isPastDeadline, isSyncStore } from './stores/store.js';
+export { entryDeadline, isPastDeadline, isSyncStore, isThenable } from './stores/store.js';

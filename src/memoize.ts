@@ -1,4 +1,3 @@
-import { isThenable } from './cache/tier.js';
 import { type Cache, type CacheStats, createCache, type WrapOptions } from './cache.js';
 import { KeepsakeError } from './errors.js';
 import { channels } from './events.js';
@@ -11,7 +10,7 @@ import { deliver, Outcome, peekValue, settle } from './memoize/outcome.js';
 import { resolveTiers } from './memoize/tiers.js';
 import { GenerationalStore } from './stores/generational-store.js';
 import { MemoryStore } from './stores/memory-store.js';
-import type { StoreEntry } from './stores/store.js';
+import { isThenable, type StoreEntry } from './stores/store.js';
 import { TwoGenerations } from './two-generations.js';
 
 // A module-local copy: V8 reads an imported binding through its module cell on every use.
@@ -215,22 +214,25 @@ function wrap<F extends AnyFunction>(fn: F, options: MemoizeOptions = {}): Memoi
   ): unknown => {
     const near = cache.peek(key);
     if (near !== undefined) return deliver(near);
+    // Stored as wrap would store it (the same ttl and shouldCache, rejections included), in the
+    // background: the caller has its answer already.
+    const storeLater = (stored: unknown) => {
+      if (!wrapOptions.shouldCache!(stored)) return;
+      const ttl = (wrapOptions.ttl as (v: unknown) => number)(stored);
+      cache.set(key, stored, { ttl }).catch(() => {});
+    };
     let result: unknown;
     try {
       result = call();
     } catch (error) {
-      if (!options.cacheRejections) throw error;
-      cache.set(key, new Outcome(3, error), { ttl: options.cacheRejections.ttl }).catch(() => {});
+      if (options.cacheRejections) storeLater(new Outcome(3, error));
       throw error;
     }
     if (isThenable(result)) {
       asyncMode = true;
       return cache.wrap(key, asyncCompute(result), wrapOptions).then(settle);
     }
-    if (wrapOptions.shouldCache!(result)) {
-      const ttl = (wrapOptions.ttl as (v: unknown) => number)(result);
-      cache.set(key, result, { ttl }).catch(() => {});
-    }
+    storeLater(result);
     return result;
   };
 

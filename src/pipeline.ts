@@ -173,8 +173,9 @@ export function pipeline(options: PipelineOptions): Pipeline {
     const files = new StepFiles(root, stepName);
     await lockOrCheckpoint(files, '');
     const started = record('each', fingerprint, inputs);
-    // Yielded to the caller, and (once the writer is open) known to be in the record file.
-    let yielded = 0;
+    // Recorded items replayed to the caller; then (once the writer is open) every item known
+    // to be in the record file, each yielded as it is written.
+    let kept = 0;
     let recorded: number | undefined;
     let ended = false;
     let done: AsyncIterableIterator<[string, O]> | undefined;
@@ -192,7 +193,6 @@ export function pipeline(options: PipelineOptions): Pipeline {
         : undefined;
       source = toAsync(items)[Symbol.asyncIterator]();
       let index = 0;
-      let kept = 0;
       let cut = false;
       const pendingFirst: Array<{ item: I; index: number }> = [];
       if (done !== undefined) {
@@ -213,7 +213,6 @@ export function pipeline(options: PipelineOptions): Pipeline {
           }
           kept += 1;
           index++;
-          yielded++;
           yield recorded.value[1];
         }
         await done.return?.(undefined);
@@ -239,20 +238,12 @@ export function pipeline(options: PipelineOptions): Pipeline {
         };
         for (const p of pendingFirst) start(p.item, p.index);
         for (;;) {
-          while (queue.length >= concurrency) {
-            const value = await drainOne();
-            yielded++;
-            yield value;
-          }
+          while (queue.length >= concurrency) yield await drainOne();
           const next = await source.next();
           if (next.done) break;
           start(next.value, index++);
         }
-        while (queue.length > 0) {
-          const value = await drainOne();
-          yielded++;
-          yield value;
-        }
+        while (queue.length > 0) yield await drainOne();
       } finally {
         await writer.close();
       }
@@ -266,6 +257,7 @@ export function pipeline(options: PipelineOptions): Pipeline {
     } finally {
       if (!ended) {
         // The caller left the loop early (break, return, a throw in its own body).
+        const yielded = recorded ?? kept;
         const why = `stopped by the caller after ${yielded} item(s) were yielded; a rerun resumes from there`;
         await files.writeStatus(failedRecord(started, why, recorded)).catch(() => {});
       }

@@ -28,13 +28,12 @@ import type {
   HookHandlerDoneFunction,
   RouteOptions,
 } from 'fastify';
-import { hashKey, type MaybePromise } from '../../src/index.js';
+import { hashKey, isThenable, type MaybePromise } from '../../src/index.js';
 import { captureStream } from './capture-stream.js';
 import { Coalescer } from './coalescer.js';
 import { ifNoneMatch } from './etag.js';
 import { storagePolicy, varyNames } from './freshness.js';
 import { byteSize, entryMaker, type HttpEntry, ownBytes } from './http-entry.js';
-import { isThenable } from './is-thenable.js';
 import type { ResolvedPluginOptions } from './options.js';
 import { REFRESH_HEADER, Refresher } from './refresher.js';
 import { notModified, replyFromEntry } from './reply-from-entry.js';

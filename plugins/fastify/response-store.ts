@@ -18,10 +18,9 @@
  * old copy, dropping one from the list. The dropped variant stays readable and is bounded by
  * the tiers' own limits (LRU, TTL); only the per-URL bound is loosened, never correctness.
  */
-import type { Cache, MaybePromise } from '../../src/index.js';
+import { type Cache, isThenable, type MaybePromise } from '../../src/index.js';
 import type { HeaderValue } from './freshness.js';
 import { asRecord, FORMAT, type HttpEntry, type VaryIndex } from './http-entry.js';
-import { isThenable } from './is-thenable.js';
 import { headerValues, variantKey } from './request-key.js';
 
 /**

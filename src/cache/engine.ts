@@ -2,9 +2,15 @@ import type { Clock } from '../clock.js';
 import { deserialize, serialize } from '../codec/index.js';
 import { isKeepsakeError, KeepsakeError } from '../errors.js';
 import { channels, publish } from '../events.js';
-import type { Store, StoreEntry, StoreEvent, SyncStore } from '../stores/store.js';
+import {
+  isThenable,
+  type Store,
+  type StoreEntry,
+  type StoreEvent,
+  type SyncStore,
+} from '../stores/store.js';
 import type { ResolvedCacheOptions } from './options.js';
-import { isThenable, Tier, type TierHost } from './tier.js';
+import { Tier, type TierHost } from './tier.js';
 
 /** A usable entry found in a tier: its value decoded, and whether it is past `expiresAt`. */
 export interface Hit {

@@ -1,6 +1,7 @@
+import { isThenable } from '../stores/store.js';
 import type { Hit } from './engine.js';
 import type { Tier } from './tier.js';
-import { isThenable, LEASE_FAILED } from './tier.js';
+import { LEASE_FAILED } from './tier.js';
 
 /** What the lease loops need from the cache. */
 export interface LeaseHooks<T> {

@@ -256,8 +256,27 @@ function fail(message: string, hint: string, where = 'createCache'): never {
   throw new KeepsakeError('ERR_OPTIONS', `${where}: ${message}`, { hint });
 }
 
+/**
+ * The default of every per-call options parameter: known valid, so a call without options
+ * (the common hit) skips validation.
+ *
+ * @example
+ * ```ts
+ * get(key: string, options: SetOptions = NO_OPTIONS) { checkSetOptions(options); ... }
+ * ```
+ */
+export const NO_OPTIONS: Readonly<Record<string, never>> = Object.freeze({});
+
+function checkObject(options: unknown, where: string): void {
+  if (typeof options !== 'object' || options === null) {
+    fail('options must be an object', `got ${String(options)}; omit them for the defaults`, where);
+  }
+}
+
 /** Validates per-call `set` options (a programming error, so it throws at the call). */
 export function checkSetOptions(options: SetOptions): void {
+  if (options === NO_OPTIONS) return;
+  checkObject(options, 'cache.set');
   optionalTime('ttl', options.ttl, true, 'cache.set');
   optionalTime('staleWhileRevalidate', options.staleWhileRevalidate, false, 'cache.set');
   if (options.tags !== undefined) checkTags(options.tags);
@@ -273,6 +292,8 @@ export function checkSetOptions(options: SetOptions): void {
  * ```
  */
 export function checkWrapOptions<T>(options: WrapOptions<T>): void {
+  if (options === NO_OPTIONS) return;
+  checkObject(options, 'cache.wrap');
   const { ttl, tags, shouldCache } = options;
   if (typeof ttl !== 'function') optionalTime('ttl', ttl, true, 'cache.wrap');
   optionalTime('staleWhileRevalidate', options.staleWhileRevalidate, false, 'cache.wrap');

@@ -1,5 +1,11 @@
 import { KeepsakeError } from '../errors.js';
-import type { MaybePromise, Store, StoreEntry, StoreUsage } from '../stores/store.js';
+import {
+  isThenable,
+  type MaybePromise,
+  type Store,
+  type StoreEntry,
+  type StoreUsage,
+} from '../stores/store.js';
 
 /**
  * Per-tier counters, as `stats().tiers` reports them.
@@ -196,15 +202,6 @@ export class Tier {
 
 /** Marks a failed write inside {@link Tier.write}. */
 const FAILED: unique symbol = Symbol('failed');
-
-/** Whether `value` is a promise or promise-like. */
-export function isThenable<T>(value: MaybePromise<T>): value is Promise<T> {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    typeof (value as { then?: unknown }).then === 'function'
-  );
-}
 
 /**
  * Settles with `promise`'s value, or with `fallback` when it rejects or takes longer than `ms`

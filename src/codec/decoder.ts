@@ -3,8 +3,8 @@
  * (arrays, shaped objects, Map, Set), strings, numbers and back-references. Values that are
  * rarer or carry more rules are read by their own modules: `read-binary.ts` (BigInt, bytes,
  * typed arrays), `read-class.ts` (registered classes and functions), `read-error.ts`,
- * `read-other.ts` (RegExp, boxed primitives, UTF-16 strings). The
- * layout itself is drawn in `format.ts`.
+ * `read-other.ts` (RegExp, boxed primitives, UTF-16 strings). The layout itself is drawn in
+ * `format.ts`.
  */
 import { Buffer } from 'node:buffer';
 import * as corruptModule from './corrupt.js';

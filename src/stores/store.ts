@@ -21,6 +21,25 @@
 export type MaybePromise<T> = T | Promise<T>;
 
 /**
+ * Whether a store's (or a cache's) answer is still on its way: a promise or any thenable.
+ * Lets a caller keep the sync path sync and await only when it must.
+ *
+ * @example
+ * ```ts
+ * const entry = store.get(key);
+ * if (isThenable(entry)) return entry.then(use);
+ * return use(entry);
+ * ```
+ */
+export function isThenable<T>(value: MaybePromise<T>): value is Promise<T> {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as { then?: unknown }).then === 'function'
+  );
+}
+
+/**
  * What a store keeps in `entry.value`:
  * - `'value'`: live JavaScript values, returned as the very object that was set (no copy, no
  *   decode). Only an in-process store can be one.

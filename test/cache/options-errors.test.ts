@@ -71,6 +71,14 @@ describe('ERR_OPTIONS', () => {
     expect(computed).toBe(0);
     expect(await cache.get('miss')).toBeUndefined();
     await expect(cache.wrap('k', compute, { ttl: -1 })).rejects.toThrow(/^cache\.wrap: `ttl`/);
+    // Not an object at all (say, a ttl passed where the options go): ERR_OPTIONS, not a TypeError.
+    for (const junk of [null, 60_000]) {
+      const o = junk as unknown as Parameters<typeof cache.wrap>[2];
+      await expect(cache.wrap('k', compute, o)).rejects.toThrow(optionsError);
+      expect(() => cache.wrapSync('k', compute, o)).toThrow(optionsError);
+      await expect(cache.set('k', 1, junk as never)).rejects.toThrow(optionsError);
+    }
+    expect(computed).toBe(0);
   });
 
   it('checks what ttl and tags functions return, and stores nothing when it is wrong', async () => {

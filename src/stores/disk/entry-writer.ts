@@ -4,7 +4,6 @@
  * after that commit is a replaced or evicted blob unlinked. `setMany` runs many writes in one
  * commit per batch.
  */
-
 import { xxh64 } from '../../hasher.js';
 import type { StoreEntry } from '../store.js';
 import { entryChecksum, envelopeLength } from './checksum.js';
