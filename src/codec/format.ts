@@ -6,7 +6,9 @@
  * 0       4     magic      0xCB 'K' 'S' 'K'  (0xCB is never the first byte of UTF-8 text)
  * 4       8     checksum   xxh64 (seed 0) of bytes 12..end: header fields and payload (u64 LE)
  * 12      1     format     1 (FORMAT_VERSION); a reader refuses any newer format (ERR_FORMAT)
- * 13      1     flags      bits 0-2 compression: 0 none, 1 gzip, 2 deflate, 3 brotli; rest 0
+ * 13      1     flags      bits 0-2 compression: 0 none, 1 gzip, 2 deflate, 3 brotli;
+ *                            bit 3 no back-references: the payload holds no REF (0xb8), so a
+ *                            reader need not remember the objects it reads; rest 0
  * 14      2     check      Fletcher-16 of bytes 12, 13, 16..19 (u16 LE): a damaged length is
  *                            told apart from a record torn by a crash before the checksum can be
  *                            verified
@@ -17,7 +19,8 @@
  * Bytes 0..13 keep this layout in every future format, so any version can tell magic and
  * format apart before it trusts anything else.
  *
- * Example: `serialize(1)` is `cb 4b 53 4b 94 0e 91 2c 69 da 89 cd 01 00 02 0a 01 00 00 00 01`.
+ * Example: `serialize(1)` is `cb 4b 53 4b ef f9 c4 1c 6b 31 91 99 01 08 0a 32 01 00 00 00 01`
+ * (flags 08: no back-references).
  *
  * A record file (`openRecordWriter`) is envelopes one after another, so each record carries its
  * own length and checksum and a torn tail is recognised by a short header or payload.
@@ -114,6 +117,13 @@ export const T_FUNCTION = 0xb0;
 export const T_REF = 0xb8;
 export const T_FIX_SHAPE = 0xc0;
 export const T_FIX_SHAPE_MAX = 0xdf;
+
+/** Flags bit 3: the payload holds no back-reference. Blobs without it (all those written before
+ * it existed, and those with shared references or cycles) are read remembering every object. */
+export const FLAG_NO_REFS = 0x08;
+
+/** Flags bits 0-2: the compression code. */
+export const COMPRESSION_MASK = 0x07;
 
 /** Compression codes stored in the flags byte. */
 export const COMPRESSION_CODES = { none: 0, gzip: 1, deflate: 2, brotli: 3 } as const;

@@ -128,8 +128,8 @@ export function decodePayload(
 ): unknown {
   const payload = open(bytes, at, length);
   const decoder =
-    idleDecoder?.reset(payload.bytes, payload.start, payload.end, options) ??
-    new Decoder(payload.bytes, payload.start, payload.end, options);
+    idleDecoder?.reset(payload.bytes, payload.start, payload.end, options, payload.refs) ??
+    new Decoder(payload.bytes, payload.start, payload.end, options, payload.refs);
   idleDecoder = undefined;
   let value: unknown;
   let end: number;

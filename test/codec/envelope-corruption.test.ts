@@ -94,7 +94,7 @@ describe('the envelope catches corruption', () => {
       'ERR_FORMAT',
       'ERR_CORRUPT',
     );
-    for (const flags of [4, 5, 7, 8, 0x80]) {
+    for (const flags of [4, 5, 7, 0x0c, 0x10, 0x18, 0x80]) {
       expectThrowsCode(
         () => deserialize(seal(Uint8Array.of(0x01), flags)),
         'ERR_FORMAT',

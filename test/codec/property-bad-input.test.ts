@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { deserialize, serialize } from '../../src/codec/index.js';
 import { KeepsakeError } from '../../src/errors.js';
-import { payloadOf, seal, varint } from './helpers/envelope.js';
+import { FLAG_NO_REFS, payloadOf, seal, varint } from './helpers/envelope.js';
 import { diff } from './helpers/equal.js';
 
 const sample = {
@@ -152,8 +152,8 @@ describe('property: hostile bytes only ever throw KeepsakeError', () => {
 
   it('random payloads with a valid checksum (fuzzing the value decoder itself)', () => {
     fc.assert(
-      fc.property(fc.uint8Array({ maxLength: 300 }), (payload) => {
-        decodeSafely(seal(payload));
+      fc.property(fc.uint8Array({ maxLength: 300 }), fc.boolean(), (payload, noRefs) => {
+        decodeSafely(seal(payload, noRefs ? FLAG_NO_REFS : 0));
       }),
       { numRuns: 3000 },
     );
@@ -167,8 +167,9 @@ describe('property: hostile bytes only ever throw KeepsakeError', () => {
       fc.property(
         fc.integer({ min: 0, max: payloads.length - 1 }),
         fc.array(mutation, { minLength: 1, maxLength: 4 }),
-        (which, ms) => {
-          decodeSafely(seal(mutate(payloads[which]!, ms)));
+        fc.boolean(),
+        (which, ms, noRefs) => {
+          decodeSafely(seal(mutate(payloads[which]!, ms), noRefs ? FLAG_NO_REFS : 0));
         },
       ),
       { numRuns: 3000 },

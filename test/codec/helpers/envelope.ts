@@ -1,11 +1,13 @@
 // Knowledge of the v1 envelope (as src/codec/envelope.ts writes it) used to build hostile inputs
 // that pass the checksum, so the payload decoder itself gets fuzzed:
 //   0 magic cb 4b 53 4b | 4 checksum u64 LE = xxh64(seed 0) of bytes 12..end |
-//   12 format(1) | 13 flags(1) | 14 header check u16 LE = Fletcher-16 of bytes 12, 13, 16..19 |
+//   12 format(1) | 13 flags(1): bits 0-2 compression, bit 3 no back-references | 14 header check u16 LE = Fletcher-16 of bytes 12, 13, 16..19 |
 //   16 payload length u32 LE | 20 payload
 import xxhash from 'xxhash-wasm';
 
 export const HEADER = 20;
+/** Flags bit 3: the payload holds no back-reference (0xb8). */
+export const FLAG_NO_REFS = 0x08;
 const api = await xxhash();
 
 /** A valid envelope around `payload` (uncompressed unless `flags` says otherwise). */
