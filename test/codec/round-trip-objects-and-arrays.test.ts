@@ -10,6 +10,24 @@ describe('plain and null-prototype objects', () => {
     expect(Object.getPrototypeOf(out)).toBe(Object.prototype);
   });
 
+  it('a getter that deletes a later key cannot shift the other values under the wrong keys', () => {
+    const rows = [0, 1].map((i) => ({
+      a: i,
+      get b() {
+        delete (this as { c?: number }).c;
+        return 'b';
+      },
+      c: 3,
+      d: 'd',
+    }));
+    // The second row takes the same-shape path, the first the shape-defining one.
+    const out = deserialize<Array<Record<string, unknown>>>(serialize(rows));
+    for (const [i, row] of out.entries()) {
+      expect(row).toEqual({ a: i, b: 'b', c: undefined, d: 'd' });
+      expect(Object.keys(row)).toEqual(['a', 'b', 'c', 'd']);
+    }
+  });
+
   it('null-prototype objects keep a null prototype, nested too', () => {
     const inner = Object.create(null) as Record<string, unknown>;
     inner.x = 1;
