@@ -56,8 +56,8 @@ export class Decoder {
   end = 0;
   /** Every object read so far, by id: what a back-reference (0xb8) points to. */
   readonly refs: unknown[] = [];
-  /** The payload may hold back-references. When its blob says it has none, the common
-   * containers skip `refs` (about 8% of decoding 1,000 records). */
+  /** The payload may hold back-references. When its blob says it has none, {@link remember}
+   * skips `refs` (about 8% of decoding 1,000 records). */
   track = true;
   readonly #shapes: string[][] = [];
   /** Per shape, the first object read with it: the clone source for the rest. */
@@ -128,6 +128,13 @@ export class Decoder {
     this.classNames.length = 0;
     this.pending = undefined;
     this.pendingUsed = undefined;
+  }
+
+  /** Gives `value` the next object id, for a back-reference to find; nothing when the blob
+   * says it holds none. Every reference type the decoder builds passes through here, except a
+   * class instance, whose slot is taken before its state is read (read-class.ts). */
+  remember(value: unknown): void {
+    if (this.track) this.refs.push(value);
   }
 
   /** Throws unless `n` more bytes remain. */
@@ -229,7 +236,7 @@ export class Decoder {
       case 0xa2 /* T_DATE */:
         {
           const date = new Date(this.#float64());
-          if (this.track) this.refs.push(date);
+          this.remember(date);
           return date;
         }
       case 0xa3 /* T_REG_EXP */:
@@ -295,7 +302,7 @@ export class Decoder {
   #array(len: number): unknown[] {
     if (len > MAX_ARRAY_LENGTH) throw corrupt('array length out of range');
     const a: unknown[] = [];
-    if (this.track) this.refs.push(a);
+    this.remember(a);
     const buf = this.buf;
     while (a.length < len) {
       const t = buf[this.pos];
@@ -327,7 +334,7 @@ export class Decoder {
     // its hidden class in one step, and then overwrite the values in place.
     const first = this.#firsts[id];
     const obj: Record<string, unknown> = first === undefined ? {} : { ...first };
-    if (this.track) this.refs.push(obj);
+    this.remember(obj);
     if (first === undefined) {
       this.#assign(obj, keys);
       this.#firsts[id] = obj;
@@ -366,7 +373,7 @@ export class Decoder {
     else if (t === 0x9a /* T_OBJECT_SHAPE */) id = this.varint();
     else if (t === 0x99 /* T_OBJECT_NEW_SHAPE */) id = this.#newShape();
     else throw corrupt('expected an object');
-    if (register) this.refs.push(obj);
+    if (register) this.remember(obj);
     return this.#fill(id, obj);
   }
 
@@ -387,7 +394,7 @@ export class Decoder {
     const n = this.varint();
     this.need(n * 2);
     const m = new Map<unknown, unknown>();
-    if (this.track) this.refs.push(m);
+    this.remember(m);
     for (let i = 0; i < n; i++) {
       const k = this.value();
       m.set(k, this.value());
@@ -399,7 +406,7 @@ export class Decoder {
     const n = this.varint();
     this.need(n);
     const s = new Set<unknown>();
-    if (this.track) this.refs.push(s);
+    this.remember(s);
     for (let i = 0; i < n; i++) s.add(this.value());
     return s;
   }

@@ -53,7 +53,7 @@ export function readArrayBuffer(d: Decoder): ArrayBuffer {
   const bytes = rawBytes(d);
   const ab = new ArrayBuffer(bytes.length);
   new Uint8Array(ab).set(bytes);
-  d.refs.push(ab);
+  d.remember(ab);
   return ab;
 }
 
@@ -69,7 +69,7 @@ export function readDataView(d: Decoder): DataView {
   const bytes = rawBytes(d);
   const dv = new DataView(new ArrayBuffer(bytes.length));
   new Uint8Array(dv.buffer).set(bytes);
-  d.refs.push(dv);
+  d.remember(dv);
   return dv;
 }
 
@@ -85,7 +85,7 @@ export function readBuffer(d: Decoder): Buffer {
   const bytes = rawBytes(d);
   const out = Buffer.allocUnsafe(bytes.length);
   out.set(bytes);
-  d.refs.push(out);
+  d.remember(out);
   return out;
 }
 
@@ -109,6 +109,6 @@ export function readTypedArray(d: Decoder): ArrayBufferView {
   target.set(bytes);
   const out = new Ctor(target.buffer, 0, bytes.length / size);
   if (!LITTLE_ENDIAN) swapBytes(target, 0, bytes.length, size);
-  d.refs.push(out);
+  d.remember(out);
   return out;
 }

@@ -49,7 +49,7 @@ export function readError(d: Decoder): Error {
   const err = Reflect.construct(kind, kind === AggregateError ? [[]] : [], newTarget) as Error;
   delete (err as { stack?: string }).stack;
   delete (err as { errors?: unknown }).errors;
-  d.refs.push(err);
+  d.remember(err);
   if (message !== undefined) defineField(err, 'message', message, false);
   if (stack !== undefined) defineField(err, 'stack', stack, false);
   if (flags & 4) defineField(err, 'cause', d.value(), false);

@@ -31,7 +31,7 @@ export function readRegExp(d: Decoder): RegExp {
   } catch (cause) {
     throw new KeepsakeError('ERR_CORRUPT', 'corrupt keepsake payload: invalid RegExp', { cause });
   }
-  d.refs.push(re);
+  d.remember(re);
   return re;
 }
 
@@ -55,7 +55,7 @@ export function readBoxed(d: Decoder): object {
     throw corrupt('a boxed value that is not a primitive');
   }
   const boxed = Object(inner) as object;
-  d.refs.push(boxed);
+  d.remember(boxed);
   return boxed;
 }
 
