@@ -112,7 +112,10 @@ export function pipeline(options: PipelineOptions): Pipeline {
       try {
         value = await fn();
       } catch (err) {
-        await files.writeStatus(failedRecord(started, describeError(err), undefined));
+        // As in each(): the step's own error is the one to report, not a failure to record it.
+        await files
+          .writeStatus(failedRecord(started, describeError(err), undefined))
+          .catch(() => {});
         throw err;
       }
       const file = files.result(fingerprint);

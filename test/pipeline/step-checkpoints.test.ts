@@ -47,6 +47,18 @@ describe('pipeline steps', () => {
     expect((await run.status()).find((s) => s.name === 'boom')?.state).toBe('done');
   });
 
+  it("a step's own error reaches the caller even when its failure cannot be recorded", async () => {
+    const run = pipeline({ dir, name: 'p' });
+    const lost = run.step('doomed', () => {
+      // The step's folder becomes a file: writing its failed status now fails (ENOTDIR/EEXIST).
+      const folder = path.join(dir, 'p', 'doomed');
+      rmSync(folder, { recursive: true, force: true });
+      writeFileSync(folder, 'not a folder');
+      throw new Error('the step itself failed');
+    });
+    await expect(lost).rejects.toThrow('the step itself failed');
+  });
+
   it('results of any codec type round-trip, a large typed array included', async () => {
     const big = new Float64Array(2_000_000).map((_, i) => i / 3);
     const value = { big, when: new Date(0), ids: new Set([1n, 2n]), m: new Map([[{ k: 1 }, 'v']]) };
